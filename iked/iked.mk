@@ -1,0 +1,1 @@
+# iked/iked.mk

@@ -1,0 +1,1 @@
+# kinkd/kinkd.mk

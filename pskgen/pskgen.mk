@@ -1,0 +1,1 @@
+# pskgen/pskgen.mk

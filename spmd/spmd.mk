@@ -1,0 +1,1 @@
+# spmd/spmd.mk

@@ -1,0 +1,16 @@
+# Test layers.  Unit tests (cmocka) run under `make check`; the other layers
+# have their own runners (tests/run-all drives them all).
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_LDADD = $(RC_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_addr
+tests_unit_test_addr_SOURCES = tests/unit/test_addr.c
+tests_unit_test_addr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_addr_LDADD = $(UNIT_LDADD)
+
+TESTS += tests/unit/test_addr
+
+include $(srcdir)/tests/unit/core.mk
+include $(srcdir)/tests/unit/cfparse.mk
+include $(srcdir)/tests/unit/cfmodel.mk
+include $(srcdir)/tests/infra.mk

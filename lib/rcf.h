@@ -27,6 +27,9 @@ struct rcf_load_opts {
 
 /* NULL when diag->nerrors > 0 afterwards. */
 struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *diag);
+/* Same from memory (tests, fuzzing); `name` names the text in locations. */
+struct rcf_config *rcf_load_string(const char *name, const char *text,
+				   const struct rcf_load_opts *opts, struct rc_diag *diag);
 void rcf_free(struct rcf_config *cfg);
 
 struct rcf_summary {

@@ -27,3 +27,7 @@ tests_unit_test_safefile_LDADD = $(UNIT_LDADD)
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_util_LDADD = $(UNIT_LDADD)
+
+# pskgen is exercised as a program; the script runs from the build directory
+TESTS += tests/unit/test_pskgen.sh
+EXTRA_DIST += tests/unit/test_pskgen.sh

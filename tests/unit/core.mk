@@ -1,6 +1,6 @@
 # tests/unit/core.mk (owner: core): libracoon core services and pskgen
 CORE_UNIT_TESTS = tests/unit/test_bytebuf tests/unit/test_log tests/unit/test_pidfile \
-	tests/unit/test_hook tests/unit/test_safefile tests/unit/test_util
+	tests/unit/test_hook tests/unit/test_safefile tests/unit/test_util tests/unit/test_event
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 TESTS += $(CORE_UNIT_TESTS)
 
@@ -27,6 +27,10 @@ tests_unit_test_safefile_LDADD = $(UNIT_LDADD)
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_util_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_event_SOURCES = tests/unit/test_event.c
+tests_unit_test_event_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_LDADD = $(UNIT_LDADD)
 
 # pskgen is exercised as a program; the script runs from the build directory
 TESTS += tests/unit/test_pskgen.sh

@@ -18,6 +18,26 @@
 #include "log.h"
 #include "util.h"
 
+static const struct {
+	const char *keyword, *argv1;
+} event_names[] = {
+	{"phase1_up", "phase1_up"},       {"ike_sa_up", "phase1_up"},
+	{"phase1_down", "phase1_down"},   {"ike_sa_down", "phase1_down"},
+	{"phase1_rekey", "phase1_rekey"}, {"ike_sa_rekey", "phase1_rekey"},
+	{"phase2_up", "phase2_up"},       {"child_up", "phase2_up"},
+	{"phase2_down", "phase2_down"},   {"child_down", "phase2_down"},
+	{"phase2_rekey", "phase2_rekey"}, {"child_rekey", "phase2_rekey"},
+	{"migration", "migration"},
+};
+
+const char *rc_hook_event_name(const char *config_keyword)
+{
+	for (size_t i = 0; config_keyword && i < RC_ARRAY_SIZE(event_names); i++)
+		if (strcmp(config_keyword, event_names[i].keyword) == 0)
+			return event_names[i].argv1;
+	return NULL;
+}
+
 /* ---- the environment ---- */
 
 void rc_hook_env_init(struct rc_hook_env *env)

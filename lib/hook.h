@@ -27,6 +27,11 @@ struct event_base;
 
 #define RC_HOOK_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* The argv[1] a configuration event keyword gives its script (§5.1):
+ * "ike_sa_up" and "phase1_up" -> "phase1_up", "child_down" ->
+ * "phase2_down", "migration" -> "migration"; NULL for anything else. */
+const char *rc_hook_event_name(const char *config_keyword);
+
 /* ---- the environment ---- */
 
 struct rc_hook_env {
@@ -75,7 +80,8 @@ typedef void rc_hook_done_fn(const struct rc_hook_result *res, void *arg);
 struct rc_hook_runner;
 
 struct rc_hook_runner *rc_hook_runner_new(struct event_base *base, const struct rc_hook_opts *opts);
-/* Called in the loop after each hook has finished (and been logged). */
+/* Called in the loop after each hook has finished (and been logged).  The
+ * strings in res are valid only during the call. */
 void rc_hook_runner_set_done(struct rc_hook_runner *r, rc_hook_done_fn *fn, void *arg);
 /* Queue a hook.  key serialises (NULL: no ordering with other hooks).  The
  * variables of env move into the runner (env is left empty and may be

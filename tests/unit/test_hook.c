@@ -121,6 +121,21 @@ static char *slurp(const char *name)
 	return buf;
 }
 
+static void event_names(void **state)
+{
+	assert_string_equal(rc_hook_event_name("ike_sa_up"), "phase1_up");
+	assert_string_equal(rc_hook_event_name("phase1_up"), "phase1_up");
+	assert_string_equal(rc_hook_event_name("ike_sa_down"), "phase1_down");
+	assert_string_equal(rc_hook_event_name("ike_sa_rekey"), "phase1_rekey");
+	assert_string_equal(rc_hook_event_name("child_up"), "phase2_up");
+	assert_string_equal(rc_hook_event_name("child_down"), "phase2_down");
+	assert_string_equal(rc_hook_event_name("phase2_rekey"), "phase2_rekey");
+	assert_string_equal(rc_hook_event_name("child_rekey"), "phase2_rekey");
+	assert_string_equal(rc_hook_event_name("migration"), "migration");
+	assert_null(rc_hook_event_name("child-up"));
+	assert_null(rc_hook_event_name(NULL));
+}
+
 static void env_building(void **state)
 {
 	struct rc_hook_env env;
@@ -384,6 +399,7 @@ static void queue_limit_and_free(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(event_names),
 		cmocka_unit_test(env_building),
 		cmocka_unit_test_setup_teardown(exact_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(serialised_per_key, setup, teardown),

@@ -79,8 +79,8 @@ struct rc_writer {
 	struct rc_wstore own;
 	struct rc_writer *parent; /* NULL for the root */
 	struct rc_writer *child;  /* open child, if any */
-	size_t prefix_at;         /* child: offset of its length prefix */
-	uint8_t prefix_len;       /* child: 1, 2 or 4 */
+	size_t prefix_at;	  /* child: offset of its length prefix */
+	uint8_t prefix_len;	  /* child: 1, 2 or 4 */
 };
 
 /* Growable writer; initial_cap 0 picks a small default. */

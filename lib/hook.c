@@ -21,11 +21,11 @@
 static const struct {
 	const char *keyword, *argv1;
 } event_names[] = {
-	{"phase1_up", "phase1_up"},       {"ike_sa_up", "phase1_up"},
-	{"phase1_down", "phase1_down"},   {"ike_sa_down", "phase1_down"},
+	{"phase1_up", "phase1_up"},	  {"ike_sa_up", "phase1_up"},
+	{"phase1_down", "phase1_down"},	  {"ike_sa_down", "phase1_down"},
 	{"phase1_rekey", "phase1_rekey"}, {"ike_sa_rekey", "phase1_rekey"},
-	{"phase2_up", "phase2_up"},       {"child_up", "phase2_up"},
-	{"phase2_down", "phase2_down"},   {"child_down", "phase2_down"},
+	{"phase2_up", "phase2_up"},	  {"child_up", "phase2_up"},
+	{"phase2_down", "phase2_down"},	  {"child_down", "phase2_down"},
 	{"phase2_rekey", "phase2_rekey"}, {"child_rekey", "phase2_rekey"},
 	{"migration", "migration"},
 };
@@ -144,8 +144,8 @@ struct hook_job {
 	char *key, *path, *event;
 	char **envp; /* NULL-terminated */
 	pid_t pid;
-	int pidfd;         /* -1 when polled */
-	int errpipe;       /* read end: execve's errno if it failed */
+	int pidfd;   /* -1 when polled */
+	int errpipe; /* read end: execve's errno if it failed */
 	struct event *exit_ev;
 	struct event *timeout_ev;
 	bool timed_out;
@@ -191,14 +191,17 @@ static void report(struct rc_hook_runner *r, struct hook_job *j, enum rc_hook_ou
 		   int status)
 {
 	struct rc_hook_result res = {
-		.key = j->key, .path = j->path, .event = j->event,
-		.outcome = outcome, .status = status,
+		.key = j->key,
+		.path = j->path,
+		.event = j->event,
+		.outcome = outcome,
+		.status = status,
 	};
 
 	switch (outcome) {
 	case RC_HOOK_EXITED:
-		rc_log(status == 0 ? RC_LOG_INFO : RC_LOG_INTERNAL_WARN,
-		       "script %s (%s) exited %d", j->path, j->event, status);
+		rc_log(status == 0 ? RC_LOG_INFO : RC_LOG_INTERNAL_WARN, "script %s (%s) exited %d",
+		       j->path, j->event, status);
 		break;
 	case RC_HOOK_SIGNALED:
 		rc_log(RC_LOG_INTERNAL_WARN, "script %s (%s) killed by signal %d", j->path,

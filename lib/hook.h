@@ -62,7 +62,7 @@ struct rc_hook_opts {
 };
 
 enum rc_hook_outcome {
-	RC_HOOK_EXITED,      /* status = exit code (-1: unknown, reaped elsewhere) */
+	RC_HOOK_EXITED,	     /* status = exit code (-1: unknown, reaped elsewhere) */
 	RC_HOOK_SIGNALED,    /* status = signal number */
 	RC_HOOK_TIMEOUT,     /* killed by us */
 	RC_HOOK_EXEC_FAILED, /* status = errno of execve */

@@ -31,12 +31,9 @@ static struct {
 };
 
 static const char *const tag_names[] = {
-	[RC_LOG_CRITICAL] = "CRITICAL",
-	[RC_LOG_INTERNAL_ERR] = "INTERNAL_ERR",
-	[RC_LOG_PROTO_ERR] = "PROTO_ERR",
-	[RC_LOG_INTERNAL_WARN] = "INTERNAL_WARN",
-	[RC_LOG_PROTO_WARN] = "PROTO_WARN",
-	[RC_LOG_INFO] = "INFO",
+	[RC_LOG_CRITICAL] = "CRITICAL",	    [RC_LOG_INTERNAL_ERR] = "INTERNAL_ERR",
+	[RC_LOG_PROTO_ERR] = "PROTO_ERR",   [RC_LOG_INTERNAL_WARN] = "INTERNAL_WARN",
+	[RC_LOG_PROTO_WARN] = "PROTO_WARN", [RC_LOG_INFO] = "INFO",
 	[RC_LOG_DEBUG] = "DEBUG",
 };
 
@@ -242,7 +239,8 @@ static void vlog_loc(enum rc_log_tag tag, const char *file, int line, const char
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	sanitise(msg);
 	if (file)
-		snprintf(out, sizeof(out), "[%s]: %s:%d: %s", rc_log_tag_name(tag), file, line, msg);
+		snprintf(out, sizeof(out), "[%s]: %s:%d: %s", rc_log_tag_name(tag), file, line,
+			 msg);
 	else
 		snprintf(out, sizeof(out), "[%s]: %s", rc_log_tag_name(tag), msg);
 	emit(tag, out);
@@ -308,7 +306,7 @@ struct rl_slot {
 	char key[RL_KEYLEN];
 	bool used;
 	time_t window_start;
-	unsigned count;      /* lines in this window */
+	unsigned count;	     /* lines in this window */
 	unsigned suppressed; /* lines dropped in this window */
 	enum rc_log_tag tag;
 };
@@ -486,11 +484,11 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } kink_categories[] = {
-	{"krb5", RC_KINK_DBG_KRB5},       {"ticketing", RC_KINK_DBG_TICKETING},
-	{"packet", RC_KINK_DBG_PACKET},   {"crypt", RC_KINK_DBG_CRYPT},
-	{"peer", RC_KINK_DBG_PEER},       {"payload", RC_KINK_DBG_PAYLOAD},
-	{"pfkey", RC_KINK_DBG_PFKEY},     {"spmif", RC_KINK_DBG_SPMIF},
-	{"parse", RC_KINK_DBG_PARSE},     {"isakmp", RC_KINK_DBG_ISAKMP},
+	{"krb5", RC_KINK_DBG_KRB5},	{"ticketing", RC_KINK_DBG_TICKETING},
+	{"packet", RC_KINK_DBG_PACKET}, {"crypt", RC_KINK_DBG_CRYPT},
+	{"peer", RC_KINK_DBG_PEER},	{"payload", RC_KINK_DBG_PAYLOAD},
+	{"pfkey", RC_KINK_DBG_PFKEY},	{"spmif", RC_KINK_DBG_SPMIF},
+	{"parse", RC_KINK_DBG_PARSE},	{"isakmp", RC_KINK_DBG_ISAKMP},
 };
 
 uint32_t rc_log_kinkd_level_mask(int level)
@@ -524,10 +522,11 @@ int rc_log_kinkd_parse(const char *arg, uint32_t *mask, int *level, char *err, s
 	else if (strcmp(arg, "1") == 0 || strcmp(arg, "2") == 0 || strcmp(arg, "3") == 0)
 		lvl = arg[0] - '0';
 	else
-		return set_err(err, errlen,
-			       "unknown debug category '%s' (known: krb5, ticketing, packet, crypt, "
-			       "peer, payload, pfkey, spmif, parse, isakmp, or a level 1, 2, 3, all)",
-			       arg);
+		return set_err(
+			err, errlen,
+			"unknown debug category '%s' (known: krb5, ticketing, packet, crypt, "
+			"peer, payload, pfkey, spmif, parse, isakmp, or a level 1, 2, 3, all)",
+			arg);
 	*mask |= rc_log_kinkd_level_mask(lvl);
 	if (*level < lvl)
 		*level = lvl;

@@ -57,15 +57,15 @@ uint32_t rc_log_debug_mask(void);
 bool rc_log_debug_enabled(uint32_t category);
 
 void rc_log(enum rc_log_tag tag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void rc_vlog(enum rc_log_tag tag, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void rc_vlog(enum rc_log_tag tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void rc_log_loc(enum rc_log_tag tag, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #define rc_log_at(tag, ...) rc_log_loc((tag), __FILE__, __LINE__, __VA_ARGS__)
 /* A DEBUG line shown when verbosity >= level. */
 void rc_log_debug(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A DEBUG line shown when the category is in the debug mask. */
-void rc_log_debugcat(uint32_t category, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void rc_log_debugcat(uint32_t category, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Rate-limited logging of bad input from the network: at most `burst`
  * lines per key (a peer address, say) per `interval` seconds; the rest are

@@ -32,7 +32,7 @@ static const char usage_text[] = "Usage: pskgen -r [-s length] [-o file] [-d]\n"
 				 "       pskgen -e file [-o file] [-d]\n";
 
 struct options {
-	char mode;          /* 'r', 'i' or 'e' */
+	char mode;	    /* 'r', 'i' or 'e' */
 	const char *input;  /* -i / -e */
 	const char *output; /* -o, "-" = stdout */
 	size_t random_len;
@@ -253,8 +253,7 @@ static int hex_line(const char *name, unsigned lineno, const uint8_t *s, size_t 
 		high = -1;
 	}
 	if (high >= 0)
-		return fail("%s:%u: odd number of hex digits (each byte needs two)", name,
-			    lineno);
+		return fail("%s:%u: odd number of hex digits (each byte needs two)", name, lineno);
 	return 0;
 }
 

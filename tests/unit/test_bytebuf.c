@@ -117,8 +117,8 @@ static void peek_and_bytes(void **state)
 
 static void length_prefixed(void **state)
 {
-	static const uint8_t msg[] = {0x02, 'h', 'i', 0x00, 0x03, 'a', 'b', 'c',
-				      0x00, 0x00, 0x00, 0x01, 'z', 0x05, 'x'};
+	static const uint8_t msg[] = {0x02, 'h',  'i',	0x00, 0x03, 'a',  'b', 'c',
+				      0x00, 0x00, 0x00, 0x01, 'z',  0x05, 'x'};
 	struct rc_reader r, sub;
 	uint8_t c;
 

@@ -153,12 +153,13 @@ static void env_building(void **state)
 	assert_string_equal(rc_hook_env_get(&env, "INTERNAL_DNS4"), "");
 
 	assert_int_equal(rc_hook_env_set(&env, "local_addr", "x", err, sizeof(err)), -1);
-	assert_string_equal(err, "invalid hook variable name 'local_addr': use A-Z, 0-9 and _ only");
+	assert_string_equal(err,
+			    "invalid hook variable name 'local_addr': use A-Z, 0-9 and _ only");
 	assert_int_equal(rc_hook_env_set(&env, "A=B", "x", err, sizeof(err)), -1);
 	assert_int_equal(rc_hook_env_set(&env, "", "x", err, sizeof(err)), -1);
 	assert_int_equal(rc_hook_env_set(&env, NULL, "x", err, sizeof(err)), -1);
-	assert_int_equal(rc_hook_env_setn(&env, "APPLICATION_VERSION", "ab\0cd", 5, err, sizeof(err)),
-			 -1);
+	assert_int_equal(
+		rc_hook_env_setn(&env, "APPLICATION_VERSION", "ab\0cd", 5, err, sizeof(err)), -1);
 	assert_string_equal(err, "hook variable APPLICATION_VERSION: value contains a NUL byte");
 	assert_int_equal(rc_hook_env_setn(&env, "APPLICATION_VERSION", "abcd", 2, err, sizeof(err)),
 			 0);
@@ -188,10 +189,11 @@ static void exact_environment(void **state)
 	assert_int_equal(rc_hook_env_set(&env, "REMOTE_ADDR", "192.0.2.2", err, sizeof(err)), 0);
 	assert_int_equal(rc_hook_env_set(&env, "LOCAL_ADDR", "192.0.2.1", err, sizeof(err)), 0);
 	assert_int_equal(rc_hook_env_set(&env, "INTERNAL_DNS4", "", err, sizeof(err)), 0);
-	assert_int_equal(rc_hook_env_set(&env, "APPLICATION_VERSION", "strange 'value' $x",
-					 err, sizeof(err)), 0);
+	assert_int_equal(rc_hook_env_set(&env, "APPLICATION_VERSION", "strange 'value' $x", err,
+					 sizeof(err)),
+			 0);
 	assert_int_equal(rc_hook_run(r, "sa1", path, "phase2_up", &env), 0);
-	assert_int_equal(env.n, 0); /* the variables moved into the runner */
+	assert_int_equal(env.n, 0);    /* the variables moved into the runner */
 	assert_int_equal(nresults, 0); /* never started inside rc_hook_run */
 	assert_int_equal(rc_hook_runner_busy(r), 1);
 	run_until(1);
@@ -202,12 +204,11 @@ static void exact_environment(void **state)
 	char want[256];
 	snprintf(want, sizeof(want), "%s|phase2_up|1\n", path);
 	assert_string_equal(slurp("args"), want);
-	assert_string_equal(slurp("env"),
-			    "APPLICATION_VERSION=strange 'value' $x\n"
-			    "INTERNAL_DNS4=\n"
-			    "LOCAL_ADDR=192.0.2.1\n"
-			    "PATH=" RC_HOOK_PATH "\n"
-			    "REMOTE_ADDR=192.0.2.2\n");
+	assert_string_equal(slurp("env"), "APPLICATION_VERSION=strange 'value' $x\n"
+					  "INTERNAL_DNS4=\n"
+					  "LOCAL_ADDR=192.0.2.1\n"
+					  "PATH=" RC_HOOK_PATH "\n"
+					  "REMOTE_ADDR=192.0.2.2\n");
 	assert_int_equal(nlog, 1);
 	snprintf(want, sizeof(want), "[INFO]: script %s (phase2_up) exited 0", path);
 	assert_string_equal(loglines[0], want);
@@ -266,8 +267,7 @@ static void child_cap(void **state)
 	struct rc_hook_opts opts = {.max_children = 1};
 
 	snprintf(body, sizeof(body),
-		 "echo \"start $1\" >> %s/order; sleep 0.2; echo \"end $1\" >> %s/order", dir,
-		 dir);
+		 "echo \"start $1\" >> %s/order; sleep 0.2; echo \"end $1\" >> %s/order", dir, dir);
 	char *s = script("s", 0755, body);
 	struct rc_hook_runner *r = rc_hook_runner_new(base, &opts);
 	rc_hook_runner_set_done(r, on_done, NULL);

@@ -240,8 +240,9 @@ static void log_file_and_reopen(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(rc_log_open("iked", RC_LOGDEST_FILE, "/nonexistent/dir/x.log", err,
-				     sizeof(err)), -1);
+	assert_int_equal(
+		rc_log_open("iked", RC_LOGDEST_FILE, "/nonexistent/dir/x.log", err, sizeof(err)),
+		-1);
 	assert_string_equal(err, "/nonexistent/dir/x.log: No such file or directory");
 	assert_int_equal(rc_log_open("iked", RC_LOGDEST_FILE, NULL, err, sizeof(err)), -1);
 	unlink(path);

@@ -157,8 +157,8 @@ static void read_secret(void **state)
 	assert_string_equal(err, "not a regular file");
 	assert_int_equal(rc_read_secret_file(dir, true, 100, &data, &len, err, sizeof(err)), -1);
 	assert_string_equal(err, "not a regular file");
-	assert_int_equal(rc_read_secret_file("/nonexistent", true, 100, &data, &len, err,
-					     sizeof(err)), -1);
+	assert_int_equal(
+		rc_read_secret_file("/nonexistent", true, 100, &data, &len, err, sizeof(err)), -1);
 	assert_string_equal(err, "No such file or directory");
 }
 

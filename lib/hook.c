@@ -368,7 +368,7 @@ static int start(struct rc_hook_runner *r, struct hook_job *j)
 	setpgid(pid, pid); /* either side may win the race; both set it */
 	j->pid = pid;
 	j->errpipe = p[0];
-	j->pidfd = open_pidfd(pid);
+	j->pidfd = r->opts.poll_children ? -1 : open_pidfd(pid);
 	if (j->pidfd >= 0) {
 		j->exit_ev = event_new(r->base, j->pidfd, EV_READ, on_pidfd, j);
 		if (j->exit_ev)

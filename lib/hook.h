@@ -59,6 +59,7 @@ struct rc_hook_opts {
 	unsigned max_children; /* concurrent scripts; 0 = 8 */
 	unsigned timeout_ms;   /* 0 = 60000 */
 	unsigned max_queued;   /* waiting hooks; more are dropped; 0 = 4096 */
+	bool poll_children;    /* watch children by polling waitpid, not pidfd */
 };
 
 enum rc_hook_outcome {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -278,6 +279,67 @@ static void child_cap(void **state)
 	rc_hook_runner_free(r);
 }
 
+/* Without pidfd (old kernels, BSD) children are found by polling waitpid
+ * on their own pids. */
+static void polled_children(void **state)
+{
+	char body[256];
+	struct rc_hook_opts opts = {.poll_children = true, .timeout_ms = 300};
+
+	snprintf(body, sizeof(body), "echo \"$1\" >> %s/order; exit 4", dir);
+	char *s = script("s", 0755, body);
+	char *hang = script("hang", 0755, "sleep 30");
+	struct rc_hook_runner *r = rc_hook_runner_new(base, &opts);
+	rc_hook_runner_set_done(r, on_done, NULL);
+	assert_int_equal(rc_hook_run(r, "a", s, "one", NULL), 0);
+	assert_int_equal(rc_hook_run(r, "a", s, "two", NULL), 0);
+	assert_int_equal(rc_hook_run(r, "b", hang, "three", NULL), 0);
+	run_until(3);
+	assert_string_equal(slurp("order"), "one\ntwo\n");
+	assert_int_equal(results[0].outcome, RC_HOOK_EXITED);
+	assert_int_equal(results[0].status, 4);
+	assert_string_equal(results[1].event, "two");
+	assert_int_equal(results[2].outcome, RC_HOOK_TIMEOUT);
+	rc_hook_runner_free(r);
+}
+
+/* When no child can be started (here: no file descriptor left for the exec
+ * status pipe) the hook is logged and dropped, and the runner carries on. */
+static void start_failure_is_not_fatal(void **state)
+{
+	struct rlimit old, low;
+	char body[256];
+
+	snprintf(body, sizeof(body), "echo ran > %s/ran", dir);
+	char *s = script("s", 0755, body);
+	struct rc_hook_runner *r = rc_hook_runner_new(base, NULL);
+	rc_hook_runner_set_done(r, on_done, NULL);
+	assert_int_equal(rc_hook_run(r, "a", s, "phase1_up", NULL), 0);
+
+	int lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+
+	assert_int_equal(nresults, 1);
+	assert_int_equal(results[0].outcome, RC_HOOK_FORK_FAILED);
+	assert_int_equal(results[0].status, EMFILE);
+	assert_non_null(strstr(loglines[0], "hook dropped"));
+	assert_null(slurp("ran"));
+	assert_int_equal(rc_hook_runner_busy(r), 0);
+
+	assert_int_equal(rc_hook_run(r, "a", s, "phase1_up", NULL), 0);
+	run_until(2);
+	assert_int_equal(results[1].outcome, RC_HOOK_EXITED);
+	assert_string_equal(slurp("ran"), "ran\n");
+	rc_hook_runner_free(r);
+}
+
 static void missing_and_not_executable(void **state)
 {
 	char missing[128], want[256];
@@ -405,6 +467,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(serialised_per_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_across_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(child_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(polled_children, setup, teardown),
+		cmocka_unit_test_setup_teardown(start_failure_is_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_and_not_executable, setup, teardown),
 		cmocka_unit_test_setup_teardown(exit_status_and_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(timeout_kills, setup, teardown),

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,14 +135,31 @@ const char *rc_hook_env_get(const struct rc_hook_env *env, const char *name)
 	return at < 0 ? NULL : env->vars[at] + strlen(name) + 1;
 }
 
-/* ---- the runner ---- */
+/* ---- the runner ----
+ *
+ * Each key has its own FIFO of waiting jobs and runs at most one of them
+ * at a time.  A key with waiting jobs and nothing running sits on the
+ * ready list; starting takes the head job of the first ready key.  Keys
+ * live in a hash table while they have jobs, so a burst of many thousand
+ * hooks (a restart with every SA going down) costs O(1) per hook. */
 
 #define POLL_MS 50
 
+struct hook_key {
+	struct hook_key *hash_next;
+	struct hook_key *ready_next;
+	char *name; /* NULL: an anonymous key of its own */
+	uint32_t hash;
+	struct hook_job *head, **tail; /* waiting jobs */
+	bool running;
+	bool ready;
+};
+
 struct hook_job {
-	struct hook_job *next;
+	struct hook_job *next; /* in its key's queue, or in the running list */
 	struct rc_hook_runner *runner;
-	char *key, *path, *event;
+	struct hook_key *key;
+	char *path, *event;
 	char **envp; /* NULL-terminated */
 	pid_t pid;
 	int pidfd;   /* -1 when polled */
@@ -154,7 +172,9 @@ struct hook_job {
 struct rc_hook_runner {
 	struct event_base *base;
 	struct rc_hook_opts opts;
-	struct hook_job *queue, **queue_tail;
+	struct hook_key **buckets;
+	size_t nbuckets, nkeys;
+	struct hook_key *ready_head, **ready_tail;
 	struct hook_job *running;
 	size_t nqueued, nrunning, npolled;
 	struct event *kick;    /* starts queued hooks from the loop */
@@ -162,6 +182,113 @@ struct rc_hook_runner {
 	rc_hook_done_fn *done;
 	void *done_arg;
 };
+
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void grow_table(struct rc_hook_runner *r)
+{
+	size_t n = r->nbuckets ? r->nbuckets * 2 : 64;
+	struct hook_key **b = rc_xcalloc(n, sizeof(*b));
+
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct hook_key *k = r->buckets[i], *next;
+		for (; k; k = next) {
+			next = k->hash_next;
+			k->hash_next = b[k->hash & (n - 1)];
+			b[k->hash & (n - 1)] = k;
+		}
+	}
+	free(r->buckets);
+	r->buckets = b;
+	r->nbuckets = n;
+}
+
+static struct hook_key *key_new(const char *name)
+{
+	struct hook_key *k = rc_xcalloc(1, sizeof(*k));
+
+	k->tail = &k->head;
+	if (name) {
+		k->name = rc_xstrdup(name);
+		k->hash = hash_name(name);
+	}
+	return k;
+}
+
+static struct hook_key *key_get(struct rc_hook_runner *r, const char *name)
+{
+	if (!name)
+		return key_new(NULL);
+	uint32_t h = hash_name(name);
+	if (r->nbuckets) {
+		for (struct hook_key *k = r->buckets[h & (r->nbuckets - 1)]; k; k = k->hash_next)
+			if (k->hash == h && strcmp(k->name, name) == 0)
+				return k;
+	}
+	if (r->nkeys >= r->nbuckets)
+		grow_table(r);
+	struct hook_key *k = key_new(name);
+	k->hash_next = r->buckets[h & (r->nbuckets - 1)];
+	r->buckets[h & (r->nbuckets - 1)] = k;
+	r->nkeys++;
+	return k;
+}
+
+static void key_free(struct rc_hook_runner *r, struct hook_key *k)
+{
+	if (k->name) {
+		struct hook_key **pp = &r->buckets[k->hash & (r->nbuckets - 1)];
+		while (*pp != k)
+			pp = &(*pp)->hash_next;
+		*pp = k->hash_next;
+		r->nkeys--;
+	}
+	free(k->name);
+	free(k);
+}
+
+static void ready_push(struct rc_hook_runner *r, struct hook_key *k)
+{
+	k->ready = true;
+	k->ready_next = NULL;
+	*r->ready_tail = k;
+	r->ready_tail = &k->ready_next;
+}
+
+static struct hook_key *ready_pop(struct rc_hook_runner *r)
+{
+	struct hook_key *k = r->ready_head;
+
+	r->ready_head = k->ready_next;
+	if (!r->ready_head)
+		r->ready_tail = &r->ready_head;
+	k->ready = false;
+	k->ready_next = NULL;
+	return k;
+}
+
+/* After a key's job started, finished or was dropped: queue it for its
+ * next job, or forget it when it has none. */
+static void key_settle(struct rc_hook_runner *r, struct hook_key *k)
+{
+	if (k->running || k->ready)
+		return;
+	if (k->head)
+		ready_push(r, k);
+	else
+		key_free(r, k);
+}
+
+static const char *key_name(const struct hook_job *j)
+{
+	return j->key->name;
+}
 
 static void job_free(struct hook_job *j)
 {
@@ -176,7 +303,6 @@ static void job_free(struct hook_job *j)
 	for (char **v = j->envp; v && *v; v++)
 		free(*v);
 	free(j->envp);
-	free(j->key);
 	free(j->path);
 	free(j->event);
 	free(j);
@@ -191,7 +317,7 @@ static void report(struct rc_hook_runner *r, struct hook_job *j, enum rc_hook_ou
 		   int status)
 {
 	struct rc_hook_result res = {
-		.key = j->key,
+		.key = key_name(j),
 		.path = j->path,
 		.event = j->event,
 		.outcome = outcome,
@@ -236,13 +362,15 @@ static void unlink_running(struct rc_hook_runner *r, struct hook_job *j)
 	}
 }
 
-/* The child has exited and been reaped (status from waitpid, or -1). */
+/* The child has exited and been reaped (status from waitpid, or none). */
 static void finish(struct hook_job *j, bool have_status, int wstatus)
 {
 	struct rc_hook_runner *r = j->runner;
+	struct hook_key *k = j->key;
 	int exec_errno;
 
 	unlink_running(r, j);
+	k->running = false;
 	if (read(j->errpipe, &exec_errno, sizeof(exec_errno)) == (ssize_t)sizeof(exec_errno))
 		report(r, j, RC_HOOK_EXEC_FAILED, exec_errno);
 	else if (j->timed_out)
@@ -254,13 +382,14 @@ static void finish(struct hook_job *j, bool have_status, int wstatus)
 	else
 		report(r, j, RC_HOOK_EXITED, WEXITSTATUS(wstatus));
 	job_free(j);
+	key_settle(r, k);
 	kick(r);
 }
 
 /* true when the job's child is gone (and finish() has run). */
 static bool try_reap(struct hook_job *j)
 {
-	int wstatus;
+	int wstatus = 0;
 	pid_t got;
 
 	do
@@ -349,6 +478,27 @@ static void __attribute__((noreturn)) child_exec(struct hook_job *j, int errfd)
 	_exit(127);
 }
 
+static void watch_child(struct rc_hook_runner *r, struct hook_job *j)
+{
+	j->pidfd = r->opts.poll_children ? -1 : open_pidfd(j->pid);
+	if (j->pidfd >= 0) {
+		j->exit_ev = event_new(r->base, j->pidfd, EV_READ, on_pidfd, j);
+		if (j->exit_ev && event_add(j->exit_ev, NULL) == 0)
+			return;
+		if (j->exit_ev)
+			event_free(j->exit_ev);
+		j->exit_ev = NULL;
+		close(j->pidfd);
+		j->pidfd = -1;
+	}
+	r->npolled++;
+	if (!event_pending(r->poll_ev, EV_TIMEOUT, NULL)) {
+		struct timeval tv = {0, POLL_MS * 1000};
+		event_add(r->poll_ev, &tv);
+	}
+}
+
+/* 0, or the errno of the failed pipe or fork. */
 static int start(struct rc_hook_runner *r, struct hook_job *j)
 {
 	int p[2];
@@ -368,22 +518,7 @@ static int start(struct rc_hook_runner *r, struct hook_job *j)
 	setpgid(pid, pid); /* either side may win the race; both set it */
 	j->pid = pid;
 	j->errpipe = p[0];
-	j->pidfd = r->opts.poll_children ? -1 : open_pidfd(pid);
-	if (j->pidfd >= 0) {
-		j->exit_ev = event_new(r->base, j->pidfd, EV_READ, on_pidfd, j);
-		if (j->exit_ev)
-			event_add(j->exit_ev, NULL);
-	}
-	if (!j->exit_ev) {
-		if (j->pidfd >= 0)
-			close(j->pidfd);
-		j->pidfd = -1;
-		r->npolled++;
-		if (!event_pending(r->poll_ev, EV_TIMEOUT, NULL)) {
-			struct timeval tv = {0, POLL_MS * 1000};
-			event_add(r->poll_ev, &tv);
-		}
-	}
+	watch_child(r, j);
 	j->timeout_ev = evtimer_new(r->base, on_timeout, j);
 	if (j->timeout_ev) {
 		struct timeval tv = {r->opts.timeout_ms / 1000, (r->opts.timeout_ms % 1000) * 1000};
@@ -396,48 +531,26 @@ static int start(struct rc_hook_runner *r, struct hook_job *j)
 	return 0;
 }
 
-static bool same_key(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static bool key_running(const struct rc_hook_runner *r, const char *key)
-{
-	for (const struct hook_job *j = r->running; j; j = j->next)
-		if (same_key(j->key, key))
-			return true;
-	return false;
-}
-
-static bool key_queued_before(const struct rc_hook_runner *r, const struct hook_job *stop)
-{
-	for (const struct hook_job *j = r->queue; j != stop; j = j->next)
-		if (same_key(j->key, stop->key))
-			return true;
-	return false;
-}
-
 static void on_kick(evutil_socket_t fd, short what, void *arg)
 {
 	struct rc_hook_runner *r = arg;
-	struct hook_job **pp = &r->queue;
 
-	while (*pp && r->nrunning < r->opts.max_children) {
-		struct hook_job *j = *pp;
-		if (key_running(r, j->key) || key_queued_before(r, j)) {
-			pp = &j->next;
+	while (r->ready_head && r->nrunning < r->opts.max_children) {
+		struct hook_key *k = ready_pop(r);
+		struct hook_job *j = k->head;
+		k->head = j->next;
+		if (!k->head)
+			k->tail = &k->head;
+		j->next = NULL;
+		r->nqueued--;
+		int e = start(r, j);
+		if (e == 0) {
+			k->running = true;
 			continue;
 		}
-		*pp = j->next;
-		if (!j->next)
-			r->queue_tail = pp;
-		r->nqueued--;
-		j->next = NULL;
-		int e = start(r, j);
-		if (e) {
-			report(r, j, RC_HOOK_FORK_FAILED, e);
-			job_free(j);
-		}
+		report(r, j, RC_HOOK_FORK_FAILED, e);
+		job_free(j);
+		key_settle(r, k);
 	}
 }
 
@@ -453,8 +566,8 @@ struct rc_hook_runner *rc_hook_runner_new(struct event_base *base, const struct 
 	if (!r->opts.timeout_ms)
 		r->opts.timeout_ms = 60000;
 	if (!r->opts.max_queued)
-		r->opts.max_queued = 4096;
-	r->queue_tail = &r->queue;
+		r->opts.max_queued = 65536;
+	r->ready_tail = &r->ready_head;
 	r->kick = event_new(base, -1, 0, on_kick, r);
 	r->poll_ev = event_new(base, -1, EV_PERSIST, on_poll, r);
 	if (!r->kick || !r->poll_ev) {
@@ -472,17 +585,19 @@ void rc_hook_runner_set_done(struct rc_hook_runner *r, rc_hook_done_fn *fn, void
 
 static char **make_envp(struct rc_hook_env *env)
 {
-	bool has_path = rc_hook_env_get(env, "PATH") != NULL;
-	char **envp = rc_xcalloc(env->n + 2, sizeof(*envp));
-	size_t n = 0;
+	bool has_path = env && rc_hook_env_get(env, "PATH") != NULL;
+	size_t n = env ? env->n : 0;
+	char **envp = rc_xcalloc(n + 2, sizeof(*envp));
 
-	for (size_t i = 0; i < env->n; i++)
-		envp[n++] = env->vars[i];
+	for (size_t i = 0; i < n; i++)
+		envp[i] = env->vars[i];
 	if (!has_path)
 		envp[n++] = rc_xstrdup("PATH=" RC_HOOK_PATH);
 	envp[n] = NULL;
-	free(env->vars);
-	rc_hook_env_init(env);
+	if (env) {
+		free(env->vars);
+		rc_hook_env_init(env);
+	}
 	return envp;
 }
 
@@ -500,20 +615,16 @@ int rc_hook_run(struct rc_hook_runner *r, const char *key, const char *path, con
 	}
 	struct hook_job *j = rc_xcalloc(1, sizeof(*j));
 	j->runner = r;
-	j->key = key ? rc_xstrdup(key) : NULL;
 	j->path = rc_xstrdup(path);
 	j->event = rc_xstrdup(event);
 	j->pidfd = j->errpipe = -1;
-	if (env) {
-		j->envp = make_envp(env);
-	} else {
-		struct rc_hook_env empty;
-		rc_hook_env_init(&empty);
-		j->envp = make_envp(&empty);
-	}
-	*r->queue_tail = j;
-	r->queue_tail = &j->next;
+	j->envp = make_envp(env);
+	struct hook_key *k = key_get(r, key);
+	j->key = k;
+	*k->tail = j;
+	k->tail = &j->next;
 	r->nqueued++;
+	key_settle(r, k);
 	kick(r);
 	return 0;
 }
@@ -523,9 +634,22 @@ size_t rc_hook_runner_busy(const struct rc_hook_runner *r)
 	return r->nqueued + r->nrunning;
 }
 
+static void drop_waiting(struct hook_key *k)
+{
+	struct hook_job *j, *next;
+
+	for (j = k->head; j; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+	k->head = NULL;
+	k->tail = &k->head;
+}
+
 void rc_hook_runner_free(struct rc_hook_runner *r)
 {
 	struct hook_job *j, *next;
+	struct hook_key *k, *knext;
 
 	if (!r)
 		return;
@@ -535,14 +659,30 @@ void rc_hook_runner_free(struct rc_hook_runner *r)
 		kill(j->pid, SIGKILL);
 		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		k = j->key;
 		job_free(j);
+		if (!k->name)
+			free(k); /* an anonymous key has no other job */
 	}
 	if (r->nqueued)
 		rc_log(RC_LOG_INFO, "%zu queued hooks dropped at shutdown", r->nqueued);
-	for (j = r->queue; j; j = next) {
-		next = j->next;
-		job_free(j);
+	/* anonymous keys are only on the ready list; named ones in the table */
+	for (k = r->ready_head; k; k = knext) {
+		knext = k->ready_next;
+		if (!k->name) {
+			drop_waiting(k);
+			free(k);
+		}
 	}
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		for (k = r->buckets[i]; k; k = knext) {
+			knext = k->hash_next;
+			drop_waiting(k);
+			free(k->name);
+			free(k);
+		}
+	}
+	free(r->buckets);
 	if (r->kick)
 		event_free(r->kick);
 	if (r->poll_ev)

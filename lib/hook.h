@@ -58,7 +58,7 @@ const char *rc_hook_env_get(const struct rc_hook_env *env, const char *name);
 struct rc_hook_opts {
 	unsigned max_children; /* concurrent scripts; 0 = 8 */
 	unsigned timeout_ms;   /* 0 = 60000 */
-	unsigned max_queued;   /* waiting hooks; more are dropped; 0 = 4096 */
+	unsigned max_queued;   /* waiting hooks; more are dropped; 0 = 65536 */
 	bool poll_children;    /* watch children by polling waitpid, not pidfd */
 };
 

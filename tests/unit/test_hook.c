@@ -340,6 +340,73 @@ static void start_failure_is_not_fatal(void **state)
 	rc_hook_runner_free(r);
 }
 
+#define LOAD_KEYS 40
+#define LOAD_PER_KEY 5
+static int last_seq[LOAD_KEYS], load_done, load_out_of_order;
+
+static void on_load_done(const struct rc_hook_result *res, void *arg)
+{
+	int key = atoi(res->key), seq = atoi(res->event);
+
+	if (res->outcome != RC_HOOK_EXITED || res->status != 0 || seq != last_seq[key] + 1)
+		load_out_of_order++;
+	last_seq[key] = seq;
+	if (++load_done == LOAD_KEYS * LOAD_PER_KEY)
+		event_base_loopbreak(base);
+}
+
+/* Many keys with several hooks each: every key's hooks finish in order. */
+static void ordering_under_load(void **state)
+{
+	char key[16], event[16];
+	struct rc_hook_opts opts = {.max_children = 6};
+	char *s = script("s", 0755, "exit 0");
+	struct rc_hook_runner *r = rc_hook_runner_new(base, &opts);
+
+	rc_hook_runner_set_done(r, on_load_done, NULL);
+	memset(last_seq, 0, sizeof(last_seq));
+	load_done = load_out_of_order = 0;
+	for (int seq = 1; seq <= LOAD_PER_KEY; seq++) {
+		for (int k = 0; k < LOAD_KEYS; k++) {
+			snprintf(key, sizeof(key), "%d", k);
+			snprintf(event, sizeof(event), "%d", seq);
+			assert_int_equal(rc_hook_run(r, key, s, event, NULL), 0);
+		}
+	}
+	assert_int_equal(rc_hook_runner_busy(r), LOAD_KEYS * LOAD_PER_KEY);
+	struct timeval tv = {30, 0};
+	struct event *watchdog = evtimer_new(base, on_watchdog, NULL);
+	evtimer_add(watchdog, &tv);
+	event_base_dispatch(base);
+	event_free(watchdog);
+	assert_int_equal(load_done, LOAD_KEYS * LOAD_PER_KEY);
+	assert_int_equal(load_out_of_order, 0);
+	assert_int_equal(rc_hook_runner_busy(r), 0);
+	rc_hook_runner_free(r);
+}
+
+/* A burst far larger than the children cap is queued cheaply and dropped
+ * cleanly at shutdown. */
+static void big_queue_dropped_at_free(void **state)
+{
+	char key[16];
+	struct rc_hook_env env;
+	char err[64];
+	struct rc_hook_runner *r = rc_hook_runner_new(base, NULL);
+
+	for (int i = 0; i < 50000; i++) {
+		snprintf(key, sizeof(key), "sa%d", i % 20000);
+		rc_hook_env_init(&env);
+		assert_int_equal(
+			rc_hook_env_setf(&env, "SELECTOR_INDEX", err, sizeof(err), "%d", i), 0);
+		assert_int_equal(
+			rc_hook_run(r, i % 7 ? key : NULL, "/nonexistent", "phase2_down", &env), 0);
+	}
+	assert_int_equal(rc_hook_runner_busy(r), 50000);
+	rc_hook_runner_free(r);
+	assert_non_null(strstr(loglines[nlog - 1], "50000 queued hooks dropped at shutdown"));
+}
+
 static void missing_and_not_executable(void **state)
 {
 	char missing[128], want[256];
@@ -468,6 +535,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(concurrent_across_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(child_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(polled_children, setup, teardown),
+		cmocka_unit_test_setup_teardown(ordering_under_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(big_queue_dropped_at_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(start_failure_is_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_and_not_executable, setup, teardown),
 		cmocka_unit_test_setup_teardown(exit_status_and_signals, setup, teardown),

@@ -17,7 +17,6 @@ struct rc_event {
 		rc_fd_fn *fd;
 	} fn;
 	void *arg;
-	unsigned long period_ms; /* periodic timers */
 };
 
 struct event_base *rc_event_base_new(char *err, size_t errlen)
@@ -36,7 +35,7 @@ int rc_event_loop(struct event_base *base)
 
 void rc_event_loop_exit(struct event_base *base)
 {
-	event_base_loopbreak(base);
+	event_base_loopexit(base, NULL);
 }
 
 static void ms_to_tv(unsigned long msec, struct timeval *tv)
@@ -120,7 +119,6 @@ struct rc_event *rc_event_periodic(struct event_base *base, unsigned long msec, 
 		return NULL;
 	e->fn.plain = fn;
 	e->arg = arg;
-	e->period_ms = msec;
 	ms_to_tv(msec, &tv);
 	if (event_add(e->ev, &tv) != 0) {
 		rc_event_free(e);

@@ -19,7 +19,7 @@ typedef void rc_fd_fn(int fd, void *arg);
 struct event_base *rc_event_base_new(char *err, size_t errlen);
 /* Run until rc_event_loop_exit() or no events are left; 0 or -1. */
 int rc_event_loop(struct event_base *base);
-/* Ask the loop to return after the callbacks now running. */
+/* Ask the loop to return once the events already active have run. */
 void rc_event_loop_exit(struct event_base *base);
 
 /* Call fn in the loop whenever signo arrives (persistent). */

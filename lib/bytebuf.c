@@ -545,20 +545,39 @@ bool rc_writer_open_u32(struct rc_writer *w, struct rc_writer *child)
 	return open_child(w, child, 4);
 }
 
+/* A closed child keeps a private, failed store so that stray writes to it
+ * fail instead of landing at the end of its old parent. */
+static void detach(struct rc_writer *child)
+{
+	child->parent = NULL;
+	child->child = NULL;
+	memset(&child->own, 0, sizeof(child->own));
+	child->own.error = true;
+	child->store = &child->own;
+}
+
 bool rc_writer_close(struct rc_writer *child)
 {
 	struct rc_wstore *s = child->store;
 	struct rc_writer *parent = child->parent;
+	bool ok = true;
 
-	if (!parent || parent->child != child)
-		return fail(child);
+	if (!parent || parent->child != child) {
+		/* not an open child: mark its buffer bad unless it is a root */
+		if (child->store != &child->own)
+			s->error = true;
+		return false;
+	}
 	parent->child = NULL;
-	child->parent = NULL;
-	if (s->error || child->child)
-		return fail(child);
 	size_t n = s->len - child->prefix_at - child->prefix_len;
-	if (child->prefix_len < 8 && n >> (8 * child->prefix_len) != 0)
-		return fail(child);
-	store_be(s->buf + child->prefix_at, n, child->prefix_len);
-	return true;
+	if (s->error || child->child)
+		ok = false;
+	else if (child->prefix_len < 8 && n >> (8 * child->prefix_len) != 0)
+		ok = false;
+	if (ok)
+		store_be(s->buf + child->prefix_at, n, child->prefix_len);
+	else
+		s->error = true;
+	detach(child);
+	return ok;
 }

@@ -132,7 +132,8 @@ bool rc_writer_open_u16(struct rc_writer *w, struct rc_writer *child) RC_MUST_CH
 bool rc_writer_open_u32(struct rc_writer *w, struct rc_writer *child) RC_MUST_CHECK;
 /* Back-patch the child's length and reopen its parent for writing.  Fails
  * (sticky) when the content does not fit the prefix or a grandchild is
- * still open. */
+ * still open.  Writing to a closed child fails and leaves the parent
+ * alone. */
 bool rc_writer_close(struct rc_writer *child) RC_MUST_CHECK;
 
 #endif

@@ -94,7 +94,9 @@ int rc_hook_env_setn(struct rc_hook_env *env, const char *name, const char *valu
 		return set_err(err, errlen,
 			       "invalid hook variable name '%s': use A-Z, 0-9 and _ only",
 			       name ? name : "");
-	if (!value || memchr(value, '\0', len))
+	if (!value || len > RC_HOOK_VALUE_MAX)
+		return set_err(err, errlen, "hook variable %s: value missing or too long", name);
+	if (memchr(value, '\0', len))
 		return set_err(err, errlen, "hook variable %s: value contains a NUL byte", name);
 	char *var = rc_xasprintf("%s=%.*s", name, (int)len, value);
 	ssize_t at = find_var(env, name);

@@ -41,8 +41,9 @@ struct rc_hook_env {
 
 void rc_hook_env_init(struct rc_hook_env *env);
 void rc_hook_env_free(struct rc_hook_env *env);
+#define RC_HOOK_VALUE_MAX 65536
 /* Set (or replace) NAME=value.  Names are [A-Z0-9_]+; a value is any text
- * without NUL.  -1 with err otherwise. */
+ * without NUL, at most RC_HOOK_VALUE_MAX bytes.  -1 with err otherwise. */
 int rc_hook_env_set(struct rc_hook_env *env, const char *name, const char *value, char *err,
 		    size_t errlen);
 /* The same for a value given with its length (rejects embedded NULs). */

@@ -260,6 +260,100 @@ static void child_u32_and_write_through_parent(void **state)
 	rc_writer_free(&w);
 }
 
+static void write_after_close(void **state)
+{
+	struct rc_writer w, c;
+
+	rc_writer_init(&w, 0);
+	assert_true(rc_writer_open_u8(&w, &c));
+	assert_true(rc_put_u8(&c, 0xaa));
+	assert_true(rc_writer_close(&c));
+	/* a stray write to the closed child must not land in the parent */
+	assert_false(rc_put_u8(&c, 0xbb));
+	assert_true(rc_writer_ok(&w));
+	assert_int_equal(rc_writer_len(&w), 2);
+	assert_true(rc_put_u8(&w, 0xcc));
+	static const uint8_t want[] = {0x01, 0xaa, 0xcc};
+	assert_memory_equal(rc_writer_data(&w), want, sizeof(want));
+	rc_writer_free(&c);
+	rc_writer_free(&w);
+}
+
+/* Random operations on random input never read outside the input, and a
+ * failed getter never moves the reader (ASan builds check the bounds). */
+static void random_reads(void **state)
+{
+	uint32_t seed = 12345;
+	for (int round = 0; round < 2000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % 40;
+		uint8_t *data = malloc(len ? len : 1);
+		for (size_t i = 0; i < len; i++)
+			data[i] = (uint8_t)(seed >> (i % 24));
+		struct rc_reader r, sub;
+		rc_reader_init(&r, data, len);
+		rc_reader_init(&sub, NULL, 0);
+		for (int op = 0; op < 20; op++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t before = rc_reader_remaining(&r);
+			const uint8_t *p_before = rc_reader_ptr(&r);
+			bool ok;
+			uint8_t u8, buf[8];
+			uint16_t u16;
+			uint32_t u32;
+			uint64_t u64;
+			const uint8_t *span;
+			switch ((seed >> 8) % 10) {
+			case 0:
+				ok = rc_get_u8(&r, &u8);
+				break;
+			case 1:
+				ok = rc_get_u16(&r, &u16);
+				break;
+			case 2:
+				ok = rc_get_u32le(&r, &u32);
+				break;
+			case 3:
+				ok = rc_get_u64(&r, &u64);
+				break;
+			case 4:
+				ok = rc_get_sub_u8(&r, &sub);
+				break;
+			case 5:
+				ok = rc_get_sub_u16(&r, &sub);
+				break;
+			case 6:
+				ok = rc_get_sub_u32(&r, &sub);
+				break;
+			case 7:
+				ok = rc_get_span(&r, &span, (seed >> 20) % 10);
+				break;
+			case 8:
+				ok = rc_get_bytes(&r, buf, (seed >> 20) % 9);
+				break;
+			default:
+				ok = rc_skip(&r, (seed >> 20) % 12);
+				break;
+			}
+			if (ok) {
+				unsigned kind = (seed >> 8) % 10;
+				if (kind >= 4 && kind <= 6 && rc_reader_remaining(&sub)) {
+					assert_true(rc_reader_ptr(&sub) >= data);
+					assert_true(rc_reader_ptr(&sub) +
+							    rc_reader_remaining(&sub) <=
+						    data + len);
+				}
+				assert_true(rc_reader_remaining(&r) <= before);
+			} else {
+				assert_int_equal(rc_reader_remaining(&r), before);
+				assert_ptr_equal(rc_reader_ptr(&r), p_before);
+			}
+			assert_true(rc_reader_remaining(&r) <= len);
+		}
+		free(data);
+	}
+}
+
 static void child_overflow(void **state)
 {
 	struct rc_writer w, c;
@@ -349,6 +443,8 @@ int main(void)
 		cmocka_unit_test(fixed_capacity),
 		cmocka_unit_test(children_backpatch),
 		cmocka_unit_test(child_u32_and_write_through_parent),
+		cmocka_unit_test(write_after_close),
+		cmocka_unit_test(random_reads),
 		cmocka_unit_test(child_overflow),
 		cmocka_unit_test(close_with_open_grandchild),
 		cmocka_unit_test(space_and_patch),

@@ -165,6 +165,11 @@ static void env_building(void **state)
 	assert_int_equal(rc_hook_env_setn(&env, "APPLICATION_VERSION", "abcd", 2, err, sizeof(err)),
 			 0);
 	assert_string_equal(rc_hook_env_get(&env, "APPLICATION_VERSION"), "ab");
+	char *huge = calloc(1, RC_HOOK_VALUE_MAX + 2);
+	memset(huge, 'x', RC_HOOK_VALUE_MAX + 1);
+	assert_int_equal(rc_hook_env_set(&env, "APPLICATION_VERSION", huge, err, sizeof(err)), -1);
+	assert_string_equal(err, "hook variable APPLICATION_VERSION: value missing or too long");
+	free(huge);
 	assert_int_equal(env.n, 4);
 	rc_hook_env_free(&env);
 	assert_int_equal(env.n, 0);

@@ -249,7 +249,7 @@ static void concurrent_across_keys(void **state)
 {
 	char body[256];
 
-	snprintf(body, sizeof(body), "sleep 0.5; echo \"$1\" >> %s/order", dir);
+	snprintf(body, sizeof(body), "sleep 1; echo \"$1\" >> %s/order", dir);
 	char *slow = script("slow", 0755, body);
 	snprintf(body, sizeof(body), "echo \"$1\" >> %s/order", dir);
 	char *fast = script("fast", 0755, body);
@@ -479,7 +479,7 @@ static int dead(pid_t pid)
 static void timeout_kills(void **state)
 {
 	char body[256];
-	struct rc_hook_opts opts = {.timeout_ms = 200};
+	struct rc_hook_opts opts = {.timeout_ms = 1000};
 	struct timespec t0, t1;
 
 	/* the child's own child must die too (process group) */
@@ -493,7 +493,7 @@ static void timeout_kills(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_true(t1.tv_sec - t0.tv_sec < 5);
 	assert_int_equal(results[0].outcome, RC_HOOK_TIMEOUT);
-	assert_non_null(strstr(loglines[0], "killed after the 200 ms timeout"));
+	assert_non_null(strstr(loglines[0], "killed after the 1000 ms timeout"));
 	char *gc = slurp("grandchild");
 	assert_non_null(gc);
 	pid_t gpid = (pid_t)atol(gc);

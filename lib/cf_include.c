@@ -16,7 +16,6 @@
 
 #include "cf_expand.h"
 #include "cf_internal.h"
-#include "safefile.h"
 #include "util.h"
 
 #define DEFAULT_MAX_INCLUDE_DEPTH 10
@@ -114,6 +113,7 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 {
 	char err[256], *buf;
 	size_t len;
+	bool unsafe;
 	char *real = realpath(path, NULL);
 
 	if (!real) {
@@ -123,12 +123,9 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 	}
 	if (!check_cycle(w, real, path, loc))
 		goto out;
-	if (w->opts->check_safe && rc_safefile_check(path, false, err, sizeof(err)) != 0) {
-		rc_diag_error(w->diag, loc, "unsafe include file %s: %s", path, err);
-		goto out;
-	}
-	if (cf_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
-		rc_diag_error(w->diag, loc, "cannot read include file %s: %s", path, err);
+	if (cf_load_file(path, w->opts->check_safe, &buf, &len, err, sizeof(err), &unsafe) != 0) {
+		rc_diag_error(w->diag, loc, "%s include file %s: %s", unsafe ? "unsafe" : "cannot read",
+			      path, err);
 		goto out;
 	}
 	const char *name = cf_tree_intern(w->tree, path);

@@ -44,6 +44,7 @@ struct cf_parse_ctx {
 struct cf_itemvec {
 	size_t n;
 	struct cf_item *v;
+	bool bad; /* had a token the lexer rejected: drop the statement */
 };
 
 struct cf_block *cf_block_new(void);

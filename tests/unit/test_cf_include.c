@@ -283,7 +283,7 @@ static void errors_in_included_files(void **state)
 {
 	put("err-main.conf", "include \"err-inc.conf\";\nmain_ok;\n");
 	put("err-inc.conf", "a {\n  b\n};\nc;\n");
-	expect("err-main.conf", &opts, "a {\n};\nc;\nmain_ok;\n",
+	expect("err-main.conf", &opts, "a {\n\tb;\n};\nc;\nmain_ok;\n",
 	       "err-inc.conf:3:1: missing ';' before '}'\n");
 }
 

@@ -213,14 +213,21 @@ static void unterminated_string(void **state)
 
 static void brace_errors(void **state)
 {
-	expect("remote a { x; }\nremote b { y; };", NULL,
+	/* the statement is kept as if the ';' were there */
+	expect("remote a { x; }\nremote b { y; };", "remote a {\n\tx;\n};\nremote b {\n\ty;\n};\n",
 	       "2:1: expected ';' after '}', found 'remote' (every closing brace needs a ';')\n");
-	expect("remote a { x; }", "",
+	expect("remote a { x; }", "remote a {\n\tx;\n};\n",
 	       "1:16: expected ';' after '}', found end of file (every closing brace needs a "
 	       "';')\n");
-	expect("remote a {\n  passive on\n};\nb;", "remote a {\n};\nb;\n",
+	expect("remote a {\n  passive on\n};\nb;", "remote a {\n\tpassive on;\n};\nb;\n",
 	       "3:1: missing ';' before '}'\n");
-	expect("a b", "", "1:4: missing ';' before end of file\n");
+	/* one mistake right after another: each is reported */
+	expect("a { b } c { d }\ne;", "a {\n\tb;\n};\nc {\n\td;\n};\ne;\n",
+	       "1:7: missing ';' before '}'\n"
+	       "1:9: expected ';' after '}', found 'c' (every closing brace needs a ';')\n"
+	       "1:15: missing ';' before '}'\n"
+	       "2:1: expected ';' after '}', found 'e' (every closing brace needs a ';')\n");
+	expect("a b", "a b;\n", "1:4: missing ';' before end of file\n");
 	expect("a;\n};\nb;", "a;\nb;\n", "2:1: unexpected '}' (no block is open here)\n");
 	expect("a {\n b {\n c;\n", "",
 	       "4:1: unexpected end of file: 2 blocks still open (the last opened at 2:4)\n");

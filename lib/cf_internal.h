@@ -31,7 +31,7 @@ struct cf_lexer {
 	bool eof_reported;  /* the lexer already explained the end of file */
 	bool last_was_bad;  /* report a run of bad bytes once */
 	char last_text[48]; /* the last token, for the parser's messages */
-	int last_token;     /* and its token number (0 at end of file) */
+	int last_token;	    /* and its token number (0 at end of file) */
 };
 
 /* What the parser's actions work on. */

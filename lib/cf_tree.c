@@ -198,10 +198,10 @@ static void adopt_top(struct cf_tree *t, struct cf_block *top, const char *file)
 struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts,
 			      struct rc_diag *diag)
 {
-	static const struct cf_parse_opts defaults = { .check_safe = true };
+	static const struct cf_parse_opts defaults = {.check_safe = true};
 	struct cf_tree *t = tree_new();
 	const char *file = cf_tree_intern(t, path);
-	struct rc_loc loc = { file, 0, 0 };
+	struct rc_loc loc = {file, 0, 0};
 	char err[256], *buf, *real;
 	size_t len;
 	bool unsafe;
@@ -225,7 +225,7 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 struct cf_tree *cf_parse_string(const char *name, const char *text,
 				const struct cf_parse_opts *opts, struct rc_diag *diag)
 {
-	static const struct cf_parse_opts defaults = { .check_safe = true };
+	static const struct cf_parse_opts defaults = {.check_safe = true};
 	struct cf_tree *t = tree_new();
 	const char *file = cf_tree_intern(t, name ? name : "(string)");
 

@@ -77,7 +77,7 @@ struct result {
 
 static struct result run(const char *main_name, const struct cf_parse_opts *o)
 {
-	struct result r = { 0 };
+	struct result r = {0};
 	struct rc_diag d;
 	char *path = path_of(main_name);
 	size_t len = 0;
@@ -151,6 +151,14 @@ static void env_and_glob(void **state)
 	put("g.d/30-c.txt", "c;\n");
 	put("env.conf", "first;\ninclude \"$[ENVDIR]/g.d/*.conf\";\nlast;\n");
 	expect("env.conf", &opts, "first;\na {\n\tx;\n};\nb;\nlast;\n", "");
+	/* ~ is the home directory */
+	char *old_home = getenv("HOME") ? rc_xstrdup(getenv("HOME")) : NULL;
+	setenv("HOME", dir, 1);
+	put("tilde.conf", "include \"~/g.d/2*\";\n");
+	expect("tilde.conf", &opts, "b;\n", "");
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_home);
 	/* a bare word path works too */
 	put("bare.conf", "include g.d/20-b.conf;\n");
 	expect("bare.conf", &opts, "b;\n", "");
@@ -267,6 +275,28 @@ static void cycles(void **state)
 	expect("twice.conf", &opts, "t;\nt;\n", "");
 }
 
+static void too_many_files(void **state)
+{
+	/* L0..L9 with three files each, each including all of the next
+	 * level: 3 + 9 + ... + 3^10 files without the cap */
+	char name[32], text[64];
+	for (int level = 0; level < 10; level++) {
+		snprintf(name, sizeof(name), "L%d", level);
+		make_subdir(name);
+		for (int i = 0; i < 3; i++) {
+			snprintf(name, sizeof(name), "L%d/%c.conf", level, 'a' + i);
+			snprintf(text, sizeof(text), "x;\ninclude \"../L%d/*.conf\";\n", level + 1);
+			put(name, level < 9 ? text : "x;\n");
+		}
+	}
+	put("many.conf", "include \"L0/*.conf\";\n");
+	struct result r = run("many.conf", &opts);
+	assert_int_equal(r.nerrors, 1);
+	assert_non_null(strstr(r.diags, "too many included files (more than 1000)"));
+	free(r.dump);
+	free(r.diags);
+}
+
 static void only_at_top_level(void **state)
 {
 	put("nested.conf", "remote r {\n\tinclude \"two.conf\";\n\tok;\n};\n");
@@ -293,8 +323,9 @@ static void main_file_problems(void **state)
 	       "does-not-exist.conf:0:0: cannot read DIR/does-not-exist.conf: No such file "
 	       "or directory\n");
 	make_subdir("adir");
-	expect("adir", &opts, NULL, "adir:0:0: unsafe configuration file DIR/adir: not a regular "
-				    "file\n");
+	expect("adir", &opts, NULL,
+	       "adir:0:0: unsafe configuration file DIR/adir: not a regular "
+	       "file\n");
 	struct cf_parse_opts unsafe = opts;
 	unsafe.check_safe = false;
 	expect("adir", &unsafe, NULL, "adir:0:0: cannot read DIR/adir: Is a directory\n");
@@ -333,6 +364,7 @@ int main(void)
 		cmocka_unit_test(no_matches),
 		cmocka_unit_test(depth_limit),
 		cmocka_unit_test(cycles),
+		cmocka_unit_test(too_many_files),
 		cmocka_unit_test(only_at_top_level),
 		cmocka_unit_test(errors_in_included_files),
 		cmocka_unit_test(main_file_problems),

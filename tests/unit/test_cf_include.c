@@ -309,6 +309,84 @@ static void only_at_top_level(void **state)
 	       "form.conf:3:1: include takes one path: include \"PATH\";\n");
 }
 
+/* The shape users copy from the sample set (compat §1.9), written here from
+ * the grammar: a top file including the setvals and the defaults, then
+ * sections of every kind.  All of it must parse with no error. */
+static void sample_style_configuration(void **state)
+{
+	make_subdir("etc");
+	put("etc/vals.conf", "setval {\n"
+			     "\tPSKDIR\t\t\"/etc/racoon2/psk\";\n"
+			     "\tMY_IPADDRESS\t\"192.0.2.1\";\n"
+			     "\tCHILDUP_SCR\t\"/etc/racoon2/hook/child-up\";\n"
+			     "};\n");
+	put("etc/default.conf",
+	    "default {\n"
+	    "\tremote {\n"
+	    "\t\tacceptable_kmp { ikev2; ikev1; };\n"
+	    "\t\tikev2 {\n"
+	    "\t\t\tlogmode normal;\n"
+	    "\t\t\tkmp_sa_lifetime_time infinite;\n"
+	    "\t\t\tkmp_enc_alg { aes128_cbc; 3des_cbc; };\n"
+	    "\t\t\tkmp_dh_group { modp3072; modp2048; };\n"
+	    "\t\t\tscript { child_up \"${CHILDUP_SCR}\"; };\n"
+	    "\t\t};\n"
+	    "\t};\n"
+	    "\tpolicy { ipsec_mode transport; ipsec_level require; };\n"
+	    "\tsa { esp_enc_alg { aes256_cbc; aes128_cbc; }; esp_auth_alg { hmac_sha1; }; };\n"
+	    "};\n"
+	    "ipsec ipsec_esp { ipsec_sa_lifetime_time 3600 sec; sa_index esp_01; };\n"
+	    "sa esp_01 { sa_protocol esp; esp_enc_alg aes128_cbc; esp_auth_alg hmac_sha1; };\n");
+	put("etc/racoon2.conf",
+	    "# racoon2 configuration\r\n"
+	    "include \"vals.conf\";\r\n"
+	    "interface {\r\n"
+	    "\tike { MY_IP port 500; };\r\n"
+	    "\t#ike { MY_IP port 4500; };\r\n"
+	    "\tspmd { unix \"/var/run/racoon2/spmif\"; };\r\n"
+	    "\tspmd_password \"/etc/racoon2/spmd.pwd\";\r\n"
+	    "};\r\n"
+	    "resolver { resolver off; };\r\n"
+	    "include \"default.conf\";\r\n"
+	    "remote 192.0.2.67 {\r\n"
+	    "\tacceptable_kmp { ikev1; };\r\n"
+	    "\tikev1 {\r\n"
+	    "\t\tpeers_ipaddr 192.0.2.67 port 500;\r\n"
+	    "\t\tmy_id ipaddr \"${MY_IPADDRESS}\";\r\n"
+	    "\t\tpeers_id ipaddr \"192.0.2.67\";\r\n"
+	    "\t\tpre_shared_key \"${PSKDIR}/test.psk\";\r\n"
+	    "\t\tscript phase1_up \"/etc/racoon2/hook/ph1-up\";;\r\n"
+	    "\t};\r\n"
+	    "\tselector_index sel_in;\r\n"
+	    "};\r\n"
+	    "selector sel_out { direction outbound; src 192.0.2.1/32; dst 192.0.2.67/32;\r\n"
+	    "\tupper_layer_protocol \"udp\" 1701; policy_index pol; };\r\n"
+	    "selector \"sel_in\" { direction inbound; src ::1/128 port any; dst IP_ANY;\r\n"
+	    "\tpolicy_index pol; };\r\n"
+	    "policy pol { action auto_ipsec; remote_index 192.0.2.67; ipsec_index { ipsec_esp; "
+	    "}; };\r\n"
+	    "addresspool pool4 { 10.0.0.1 - 10.0.0.9; };\r\n");
+	struct result r = run("etc/racoon2.conf", &opts);
+	assert_string_equal(r.diags, "");
+	assert_non_null(strstr(r.dump, "setval {\n\tPSKDIR \"/etc/racoon2/psk\";\n"));
+	assert_non_null(strstr(r.dump, "\t\tscript phase1_up \"/etc/racoon2/hook/ph1-up\";\n"));
+	assert_non_null(strstr(r.dump, "addresspool pool4 {\n\t10.0.0.1 - 10.0.0.9;\n};\n"));
+	assert_non_null(strstr(r.dump, "\t\t\tkmp_enc_alg {\n\t\t\t\taes128_cbc;\n"));
+	struct rc_diag d;
+	rc_diag_init(&d);
+	char *path = path_of("etc/racoon2.conf");
+	struct cf_tree *t = cf_parse_file(path, &opts, &d);
+	/* setval, interface, resolver, default, ipsec, sa, remote, two
+	 * selectors, policy, addresspool */
+	assert_int_equal(t->top.nstmts, 11);
+	assert_int_equal(t->nfiles, 3);
+	cf_tree_free(t);
+	rc_diag_free(&d);
+	free(path);
+	free(r.dump);
+	free(r.diags);
+}
+
 static void errors_in_included_files(void **state)
 {
 	put("err-main.conf", "include \"err-inc.conf\";\nmain_ok;\n");
@@ -366,6 +444,7 @@ int main(void)
 		cmocka_unit_test(cycles),
 		cmocka_unit_test(too_many_files),
 		cmocka_unit_test(only_at_top_level),
+		cmocka_unit_test(sample_style_configuration),
 		cmocka_unit_test(errors_in_included_files),
 		cmocka_unit_test(main_file_problems),
 		cmocka_unit_test(file_contents),

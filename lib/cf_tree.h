@@ -53,7 +53,10 @@ struct cf_block {
 
 struct cf_tree {
 	struct cf_block top;
-	/* interned file names (the strings rc_loc.file points at) */
+	/* the files read, main file first, then includes in the order they
+	 * were read.  These are the strings every rc_loc.file points at; they
+	 * are interned for the life of the process, so locations (and the
+	 * diagnostics holding them) stay valid after cf_tree_free(). */
 	size_t nfiles;
 	char **files;
 };

@@ -1,1 +1,8 @@
-# tests/unit/cfmodel.mk
+# tests/unit/cfmodel.mk (owner: config model)
+EXTRA_DIST += tests/unit/cfm_test.h tests/conf/bad
+
+check_PROGRAMS += tests/unit/test_appendix_a
+tests_unit_test_appendix_a_SOURCES = tests/unit/test_appendix_a.c tests/unit/cfm_test.h
+tests_unit_test_appendix_a_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_appendix_a_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_appendix_a

@@ -107,17 +107,22 @@ static void push(void ***v, size_t *n, void *item)
 	(*v)[(*n)++] = item;
 }
 
-/* a token as messages quote it */
+/* A token as messages quote it: 'word', "string", ',' or '-'.  A few
+ * rotating buffers, so one message can quote two tokens. */
 static const char *tok(const struct cf_item *it)
 {
-	switch (it->kind) {
-	case CF_COMMA:
-		return "','";
-	case CF_DASH:
-		return "'-'";
-	default:
-		return it->text;
-	}
+	static char bufs[4][80];
+	static unsigned next;
+	char *buf = bufs[next++ % 4];
+	const char *text = it->kind == CF_COMMA ? "," : it->kind == CF_DASH ? "-" : it->text;
+	char q = it->kind == CF_QSTR ? '"' : '\'';
+	size_t l = strlen(text);
+
+	if (l > 60)
+		snprintf(buf, sizeof(bufs[0]), "%c%.57s...%c", q, text, q);
+	else
+		snprintf(buf, sizeof(bufs[0]), "%c%s%c", q, text, q);
+	return buf;
 }
 
 static bool is_word(const struct cf_item *it, const char *w)
@@ -643,7 +648,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 			return true;
 		{
 			struct rc_loc l = mloc(&v->loc);
-			ERR(b, &l, "'%s' is not a boolean for '%s' (expected on or off)", tok(v),
+			ERR(b, &l, "%s is not a boolean for '%s' (expected on or off)", tok(v),
 			    d->name);
 		}
 		return false;
@@ -659,7 +664,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 				f->v = d->values[i];
 			} else {
 				struct rc_loc l = mloc(&v->loc);
-				ERR(b, &l, "'%s' is not valid for '%s' (expected one of: %s)", tok(v),
+				ERR(b, &l, "%s is not valid for '%s' (expected one of: %s)", tok(v),
 				    d->name, expect);
 				ok = false;
 			}
@@ -1107,9 +1112,8 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 		const struct cf_item *it = &st->items[0];
 		if (it->kind != CF_WORD) {
 			struct rc_loc li = mloc(&it->loc);
-			ERR(b, &li, "expected a directive in the %s, found %s%s%s",
-			    cf_ctx_info(ctx)->what, it->kind == CF_QSTR ? "\"" : "", tok(it),
-			    it->kind == CF_QSTR ? "\"" : "");
+			ERR(b, &li, "expected a directive in the %s, found %s",
+			    cf_ctx_info(ctx)->what, tok(it));
 			continue;
 		}
 		const struct cf_directive *d = cf_schema_find(ctx, it->text);

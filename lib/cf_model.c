@@ -834,7 +834,8 @@ const char *rcf_script_event_name(enum rcf_script_event ev)
 	return (unsigned)ev < RCF_SCR_COUNT ? names[ev] : "?";
 }
 
-static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf_str *slots)
+static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf_str *slots,
+			 bool first_wins)
 {
 	struct list_entry *e;
 	size_t n;
@@ -859,16 +860,22 @@ static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf
 			continue;
 		}
 		struct rcf_str *s = &slots[script_events[k].ev];
+		bool keep_first = false;
 		if (s->m.origin == RCF_EXPLICIT) {
 			char w[256];
-			WARN(b, &l, "script for %s already set at %s; this later one is used",
-			     rcf_script_event_name(script_events[k].ev), where(&s->m.loc, w, sizeof(w)));
+			keep_first = first_wins;
+			WARN(b, &l, "script for %s already set at %s; %s",
+			     rcf_script_event_name(script_events[k].ev), where(&s->m.loc, w, sizeof(w)),
+			     keep_first ? "the first one is used, as in racoon2"
+					: "this later one is used");
 		}
 		const char *path = take_string(b, &e[i].it[1], "a script path");
 		if (!path) {
 			ok = false;
 			continue;
 		}
+		if (keep_first)
+			continue;
 		s->v = path;
 		s->m.origin = RCF_EXPLICIT;
 		s->m.loc = l;
@@ -1048,7 +1055,7 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 		*(unsigned *)field |= (unsigned)d->value;
 		return;
 	case CF_F_SCRIPT:
-		parse_script(b, st, field);
+		parse_script(b, st, field, cf_ctx_info(ctx)->first_wins);
 		return;
 	case CF_F_BLOCK:
 		if (d->child == CF_CTX_IKEV1 || d->child == CF_CTX_IKEV2 || d->child == CF_CTX_KINK) {
@@ -1427,7 +1434,8 @@ static void inherit(enum cf_ctx ctx, void *dst, const void *src, int builtin)
 	const struct cf_ctx_info *ci = cf_ctx_info(ctx);
 	for (size_t t = 0; ci->tables[t]; t++)
 		for (const struct cf_directive *d = ci->tables[t]; d->name; d++) {
-			if (d->alias_of || !d->size || d->form == CF_F_FLAG)
+			if (d->alias_of || !d->size || d->form == CF_F_FLAG ||
+			    (d->flags & CF_D_NOINHERIT))
 				continue;
 			if (d->form == CF_F_SCRIPT) {
 				struct rcf_str *ds = (void *)((char *)dst + d->off);

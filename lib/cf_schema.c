@@ -210,7 +210,7 @@ static const struct cf_directive remote_tab[] = {
 	{ "ikev2", CF_F_BLOCK, CF_D_ONCE, .child = CF_CTX_IKEV2, RF(kmp[RCF_KMP_IKEV2]) },
 	{ "kink", CF_F_BLOCK, CF_D_ONCE, .child = CF_CTX_KINK, RF(kmp[RCF_KMP_KINK]) },
 	{ "acceptable_kmp", CF_F_KMPLIST, RF(acceptable_kmp) },
-	{ "selector_index", CF_F_STR, RF(selector_index) },
+	{ "selector_index", CF_F_STR, CF_D_NOINHERIT, RF(selector_index) },
 	END,
 };
 

@@ -57,6 +57,7 @@ enum cf_dflags {
 	CF_D_OPTVAL = 1 << 2, /* pubkey: the last string is optional */
 	CF_D_ADDRPORT = 1 << 3, /* address list entries may carry `port` */
 	CF_D_UNIX = 1 << 4,   /* `unix PATH` allowed */
+	CF_D_NOINHERIT = 1 << 5, /* not taken from the default section */
 };
 
 struct cf_directive {

@@ -38,6 +38,15 @@ static const struct rc_loc *kmp_loc(const struct rcf_remote *rm, const struct rc
 }
 
 /* ---- iked ---- */
+static bool is_weak(const struct rcf_alg_info *a)
+{
+	static const char *const weak[] = { "des_cbc", "md5", "hmac_md5", "modp768", "modp1024" };
+	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++)
+		if (strcmp(a->name, weak[i]) == 0)
+			return true;
+	return false;
+}
+
 static void check_algs(struct checker *c, const struct rcf_remote *rm,
 		       const struct rcf_alglist *l, unsigned use, const char *what)
 {
@@ -56,6 +65,9 @@ static void check_algs(struct checker *c, const struct rcf_remote *rm,
 		    a->keylen != 192 && a->keylen != 256)
 			problem(c, true, &a->loc, "remote '%s': key length %d is not valid for '%s'",
 				rm->name, a->keylen, a->info->name);
+		if (is_weak(a->info))
+			problem(c, false, &a->loc, "remote '%s': '%s' is weak; consider a stronger algorithm",
+				rm->name, a->info->name);
 		if (a->key)
 			problem(c, false, &a->loc, "remote '%s': the key given for '%s' is ignored",
 				rm->name, a->info->name);
@@ -149,8 +161,23 @@ static void check_remote_iked(struct checker *c, const struct rcf_remote *rm)
 	if (rm->kmp[RCF_KMP_IKEV1].present || lists(rm, RCF_KMP_IKEV1))
 		problem(c, false, kmp_loc(rm, &rm->kmp[RCF_KMP_IKEV1]),
 			"remote '%s': IKEv1 is not supported yet; its settings are ignored", rm->name);
-	if (rm->kmp[RCF_KMP_IKEV2].present)
+	if (rm->kmp[RCF_KMP_IKEV2].present) {
+		const struct rcf_addrlist *pa = &rm->kmp[RCF_KMP_IKEV2].peers_ipaddr;
 		check_ikev2(c, rm);
+		if (pa->n > 0 && pa->v[0].kind == RCF_ADDR_FQDN)
+			problem(c, false, &pa->v[0].loc,
+				"remote '%s': iked cannot initiate to an FQDN peers_ipaddr ('%s'); "
+				"only numeric addresses and macros are used",
+				rm->name, pa->v[0].text);
+	}
+}
+
+/* An auto_ipsec policy a selector uses needs at least one proposal. */
+static void check_proposals(struct checker *c, const struct rcf_policy *p)
+{
+	if (p->used && rcf_isset(p->action) && p->action.v == RCF_ACT_AUTO_IPSEC &&
+	    p->ipsec_index.n == 0)
+		problem(c, true, &p->loc, "policy '%s' is auto_ipsec but has no ipsec_index", p->name);
 }
 
 static void check_sa_iked(struct checker *c, const struct rcf_sa *sa)
@@ -221,6 +248,7 @@ int rcf_check_iked(const struct rcf_config *cfg, struct rc_diag *diag)
 	if (cfg->has_default_remote)
 		check_remote_iked(&c, &cfg->default_remote);
 	for (size_t i = 0; i < cfg->npolicies; i++) {
+		check_proposals(&c, cfg->policies[i]);
 		check_sa_addr(&c, cfg->policies[i], &cfg->policies[i]->my_sa_ipaddr, "my_sa_ipaddr");
 		check_sa_addr(&c, cfg->policies[i], &cfg->policies[i]->peers_sa_ipaddr,
 			      "peers_sa_ipaddr");
@@ -263,6 +291,11 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 	}
 	if (p->action.v != RCF_ACT_AUTO_IPSEC && p->action.v != RCF_ACT_STATIC_IPSEC)
 		return;
+	if (p->ipsec_index.n == 0)
+		problem(c, true, &p->loc,
+			"policy '%s' (used by selector '%s') needs ipsec_index to say which SAs to "
+			"require",
+			p->name, s->name);
 	if (!rcf_isset(p->ipsec_mode))
 		problem(c, true, &p->loc,
 			"policy '%s' (used by selector '%s') has no ipsec_mode, and default { policy } "
@@ -291,8 +324,17 @@ int rcf_check_spmd(const struct rcf_config *cfg, struct rc_diag *diag)
 		problem(&c, true, at, "interface { spmd ... } is required (the spmif socket)");
 	if (!rcf_isset(cfg->interface.spmd_password))
 		problem(&c, true, at, "interface { spmd_password ... } is required");
-	for (size_t i = 0; i < cfg->nselectors; i++)
-		check_selector_spmd(&c, cfg->selectors[i]);
+	for (size_t i = 0; i < cfg->nselectors; i++) {
+		const struct rcf_selector *s = cfg->selectors[i];
+		check_selector_spmd(&c, s);
+		bool fqdn = (s->src.n && s->src.v[0].kind == RCF_ADDR_FQDN) ||
+			    (s->dst.n && s->dst.v[0].kind == RCF_ADDR_FQDN);
+		if (fqdn && s->policy && s->policy->install.v && !cfg->resolver.resolver.v)
+			problem(&c, false, &s->loc,
+				"selector '%s' uses an FQDN but the resolver is off; spmd can only "
+				"install it if the name is in /etc/hosts",
+				s->name);
+	}
 	return c.errors;
 }
 

@@ -957,7 +957,10 @@ static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct c
 		return;
 	}
 	const char *sugg = cf_schema_suggest(ctx, it->text);
-	if (sugg)
+	if (ctx == CF_CTX_TOP)
+		ERR(b, &l, "unknown section '%s'%s%s%s", it->text, sugg ? "; did you mean '" : "",
+		    sugg ? sugg : "", sugg ? "'?" : "");
+	else if (sugg)
 		ERR(b, &l, "unknown directive '%s' in %s; did you mean '%s'?", it->text, what, sugg);
 	else
 		ERR(b, &l, "unknown directive '%s' in %s", it->text, what);

@@ -278,6 +278,14 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 	if (!rcf_isset(s->direction))
 		problem(c, true, &s->loc, "selector '%s' has no direction (inbound or outbound)",
 			s->name);
+	for (int side = 0; side < 2; side++) {
+		const struct rcf_addrlist *l = side ? &s->dst : &s->src;
+		if (is_macro(l) && l->v[0].macro != RCF_IP_ANY && l->v[0].macro != RCF_IP_RW)
+			problem(c, true, &l->v[0].loc,
+				"selector '%s': %s %s is not supported in a selector; only IP_ANY and "
+				"IP_RW can stand for the address",
+				s->name, side ? "dst" : "src", l->v[0].text);
+	}
 	if (is_macro(&s->src) && is_macro(&s->dst))
 		problem(c, true, &s->loc,
 			"selector '%s': src and dst are both macros; spmd cannot install that "

@@ -45,8 +45,7 @@ static bool append(struct expansion *e, const char *s, size_t n)
 	char shown[128];
 
 	if (e->len + n > EXPAND_MAX_LEN) {
-		rc_diag_error(e->diag, e->loc,
-			      "expansion of '%s' is too long (more than %d bytes)",
+		rc_diag_error(e->diag, e->loc, "expansion of '%s' is too long (more than %d bytes)",
 			      shorten(e->orig, shown, sizeof(shown)), EXPAND_MAX_LEN);
 		return false;
 	}
@@ -192,7 +191,7 @@ static char *expand_pass(const char *text, const char *orig, char open,
 			 const struct cf_expand_ctx *ctx, const struct rc_loc *loc,
 			 struct rc_diag *diag)
 {
-	struct expansion e = { .ctx = ctx, .loc = loc, .diag = diag, .orig = orig };
+	struct expansion e = {.ctx = ctx, .loc = loc, .diag = diag, .orig = orig};
 
 	if (!append(&e, "", 0) || !expand_text(&e, text, open)) {
 		free(e.out);
@@ -204,7 +203,7 @@ static char *expand_pass(const char *text, const char *orig, char open,
 char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct rc_loc *loc,
 		struct rc_diag *diag)
 {
-	static const struct cf_expand_ctx none = { 0 };
+	static const struct cf_expand_ctx none = {0};
 
 	if (!ctx)
 		ctx = &none;

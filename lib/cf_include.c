@@ -16,10 +16,11 @@
 
 #include "cf_expand.h"
 #include "cf_internal.h"
-#include "safefile.h"
 #include "util.h"
 
 #define DEFAULT_MAX_INCLUDE_DEPTH 10
+/* Globs in every file of a deep chain multiply: bound the total work. */
+#define MAX_INCLUDED_FILES 1000
 
 struct open_file {
 	const char *real; /* realpath(), what identifies the file */
@@ -31,6 +32,7 @@ struct include_walk {
 	const struct cf_parse_opts *opts;
 	struct rc_diag *diag;
 	int max_depth;
+	int nincluded;
 	/* the files being read, outermost first */
 	int nopen;
 	struct open_file *open;
@@ -114,6 +116,7 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 {
 	char err[256], *buf;
 	size_t len;
+	bool unsafe;
 	char *real = realpath(path, NULL);
 
 	if (!real) {
@@ -123,12 +126,15 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 	}
 	if (!check_cycle(w, real, path, loc))
 		goto out;
-	if (w->opts->check_safe && rc_safefile_check(path, false, err, sizeof(err)) != 0) {
-		rc_diag_error(w->diag, loc, "unsafe include file %s: %s", path, err);
+	if (++w->nincluded > MAX_INCLUDED_FILES) {
+		if (w->nincluded == MAX_INCLUDED_FILES + 1)
+			rc_diag_error(w->diag, loc, "too many included files (more than %d)",
+				      MAX_INCLUDED_FILES);
 		goto out;
 	}
-	if (cf_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
-		rc_diag_error(w->diag, loc, "cannot read include file %s: %s", path, err);
+	if (cf_load_file(path, w->opts->check_safe, &buf, &len, err, sizeof(err), &unsafe) != 0) {
+		rc_diag_error(w->diag, loc, "%s include file %s: %s",
+			      unsafe ? "unsafe" : "cannot read", path, err);
 		goto out;
 	}
 	const char *name = cf_tree_intern(w->tree, path);
@@ -171,8 +177,8 @@ static char *glob_pattern(const char *path, const char *file, char **shown)
 	return pattern;
 }
 
-static void handle_include(struct include_walk *w, struct cf_block *top,
-			   const struct cf_stmt *s, const char *file, int depth)
+static void handle_include(struct include_walk *w, struct cf_block *top, const struct cf_stmt *s,
+			   const char *file, int depth)
 {
 	if (s->nitems != 2 || s->block ||
 	    (s->items[1].kind != CF_WORD && s->items[1].kind != CF_QSTR)) {
@@ -209,8 +215,7 @@ static void handle_include(struct include_walk *w, struct cf_block *top,
 	free(path);
 }
 
-static void resolve_block(struct include_walk *w, struct cf_block *top, const char *file,
-			  int depth)
+static void resolve_block(struct include_walk *w, struct cf_block *top, const char *file, int depth)
 {
 	struct cf_stmt *old = top->stmts;
 	size_t n = top->nstmts;

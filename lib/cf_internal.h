@@ -31,7 +31,7 @@ struct cf_lexer {
 	bool eof_reported;  /* the lexer already explained the end of file */
 	bool last_was_bad;  /* report a run of bad bytes once */
 	char last_text[48]; /* the last token, for the parser's messages */
-	int last_token;     /* and its token number (0 at end of file) */
+	int last_token;	    /* and its token number (0 at end of file) */
 };
 
 /* What the parser's actions work on. */
@@ -44,6 +44,7 @@ struct cf_parse_ctx {
 struct cf_itemvec {
 	size_t n;
 	struct cf_item *v;
+	bool bad; /* had a token the lexer rejected: drop the statement */
 };
 
 struct cf_block *cf_block_new(void);
@@ -67,9 +68,11 @@ const char *cf_tree_intern(struct cf_tree *t, const char *name);
 struct cf_block *cf_parse_buffer(const char *file, const char *buf, size_t len,
 				 struct rc_diag *diag);
 
-/* Read a whole configuration file of at most CF_MAX_FILE bytes; on error
- * returns -1 with a message in err. */
-int cf_read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen);
+/* Check (with check_safe: rc_safefile_check, compat §0.4) and read a whole
+ * configuration file of at most CF_MAX_FILE bytes.  On error returns -1
+ * with the reason in err, and *unsafe set when the safety check failed. */
+int cf_load_file(const char *path, bool check_safe, char **buf, size_t *len, char *err,
+		 size_t errlen, bool *unsafe);
 
 /* Replace the top-level include statements of `top` (read from
  * `file`, NULL for a string) by the statements of the included files, and

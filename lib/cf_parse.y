@@ -45,13 +45,13 @@ static struct cf_stmt *make_stmt(struct cf_parse_ctx *pc, struct cf_itemvec *ite
 				 const CF_YYLTYPE *semi);
 static struct cf_block *close_block(struct cf_parse_ctx *pc, struct cf_block *b,
 				    const CF_YYLTYPE *open, const CF_YYLTYPE *close);
-static void add_item(struct cf_parse_ctx *pc, struct cf_itemvec *v, enum cf_item_kind kind,
-		     char *text, const CF_YYLTYPE *lloc);
+static void add_item(struct cf_parse_ctx *pc, struct cf_itemvec *v, const struct cf_item *item);
 }
 
 %union {
 	char *text;
 	struct cf_itemvec items;
+	struct cf_item item;
 	struct cf_block *block;
 	struct cf_stmt *stmt;
 }
@@ -59,11 +59,13 @@ static void add_item(struct cf_parse_ctx *pc, struct cf_itemvec *v, enum cf_item
 %token <text> T_WORD "word" T_QSTR "quoted string"
 %token T_LEXERR "bad input"
 %type <items> items
+%type <item> item
 %type <block> stmts block
 %type <stmt> stmt
 
 %destructor { free($$); } <text>
 %destructor { cf_itemvec_free(&$$); } <items>
+%destructor { free($$.text); } <item>
 %destructor { cf_block_free($$); } <block>
 %destructor { cf_stmt_free($$); } <stmt>
 
@@ -81,22 +83,33 @@ stmt:	items ';'		{ $$ = make_stmt(pc, &$1, NULL, &@1, &@2); }
 	| items block ';'	{ $$ = make_stmt(pc, &$1, $2, &@1, &@3); }
 	| block ';'		{ $$ = make_stmt(pc, NULL, $1, &@1, &@2); }
 	| ';'			{ $$ = NULL; }
-	| error ';'		{ $$ = NULL; }
-	| error block ';'	{ cf_block_free($2); $$ = NULL; }
+	/* a missing ';' (before '}', after '}', at the end of the file): keep
+	 * the statement, as if the ';' were there, and look for more errors */
+	| items error		{ $$ = make_stmt(pc, &$1, NULL, &@1, &@2); yyerrok; }
+	| items block error	{ $$ = make_stmt(pc, &$1, $2, &@1, &@3); yyerrok; }
+	| block error		{ $$ = make_stmt(pc, NULL, $1, &@1, &@2); yyerrok; }
+	/* anything else: skip to the next ';', or past the next block */
+	| error ';'		{ $$ = NULL; yyerrok; }
+	| error block ';'	{ cf_block_free($2); $$ = NULL; yyerrok; }
 	;
 
 block:	'{' stmts '}'		{ $$ = close_block(pc, $2, &@1, &@3); }
-	| '{' stmts error '}'	{ $$ = close_block(pc, $2, &@1, &@4); }
+	| '{' stmts error '}'	{ $$ = close_block(pc, $2, &@1, &@4); yyerrok; }
 	;
 
-items:	T_WORD			{ $$.n = 0; $$.v = NULL; add_item(pc, &$$, CF_WORD, $1, &@1); }
-	| T_QSTR		{ $$.n = 0; $$.v = NULL; add_item(pc, &$$, CF_QSTR, $1, &@1); }
-	| ','			{ $$.n = 0; $$.v = NULL; add_item(pc, &$$, CF_COMMA, NULL, &@1); }
-	| '-'			{ $$.n = 0; $$.v = NULL; add_item(pc, &$$, CF_DASH, NULL, &@1); }
-	| items T_WORD		{ $$ = $1; add_item(pc, &$$, CF_WORD, $2, &@2); }
-	| items T_QSTR		{ $$ = $1; add_item(pc, &$$, CF_QSTR, $2, &@2); }
-	| items ','		{ $$ = $1; add_item(pc, &$$, CF_COMMA, NULL, &@2); }
-	| items '-'		{ $$ = $1; add_item(pc, &$$, CF_DASH, NULL, &@2); }
+/* A token the lexer rejected (and reported) spoils its statement, which
+ * is dropped at its ';': the parser stays in step without a second
+ * message. */
+items:	item			{ $$ = (struct cf_itemvec){ 0 }; add_item(pc, &$$, &$1); }
+	| T_LEXERR		{ $$ = (struct cf_itemvec){ .bad = true }; }
+	| items item		{ $$ = $1; add_item(pc, &$$, &$2); }
+	| items T_LEXERR	{ $$ = $1; $$.bad = true; }
+	;
+
+item:	T_WORD			{ $$ = (struct cf_item){ CF_WORD, $1, loc_at(pc, &@1) }; }
+	| T_QSTR		{ $$ = (struct cf_item){ CF_QSTR, $1, loc_at(pc, &@1) }; }
+	| ','			{ $$ = (struct cf_item){ CF_COMMA, rc_xstrdup(","), loc_at(pc, &@1) }; }
+	| '-'			{ $$ = (struct cf_item){ CF_DASH, rc_xstrdup("-"), loc_at(pc, &@1) }; }
 	;
 
 %%
@@ -107,24 +120,23 @@ static struct rc_loc loc_at(const struct cf_parse_ctx *pc, const CF_YYLTYPE *llo
 	return loc;
 }
 
-static void add_item(struct cf_parse_ctx *pc, struct cf_itemvec *v, enum cf_item_kind kind,
-		     char *text, const CF_YYLTYPE *lloc)
+static void add_item(struct cf_parse_ctx *pc, struct cf_itemvec *v, const struct cf_item *item)
 {
-	struct rc_loc loc = loc_at(pc, lloc);
-
-	if (kind == CF_COMMA)
-		text = rc_xstrdup(",");
-	else if (kind == CF_DASH)
-		text = rc_xstrdup("-");
-	cf_itemvec_push(v, kind, text, &loc);
+	cf_itemvec_push(v, item->kind, item->text, &item->loc);
 }
 
 static struct cf_stmt *make_stmt(struct cf_parse_ctx *pc, struct cf_itemvec *items,
 				 struct cf_block *block, const CF_YYLTYPE *first,
 				 const CF_YYLTYPE *semi)
 {
-	struct cf_stmt *s = rc_xcalloc(1, sizeof(*s));
+	struct cf_stmt *s;
 
+	if (items && items->bad) {
+		cf_itemvec_free(items);
+		cf_block_free(block);
+		return NULL;
+	}
+	s = rc_xcalloc(1, sizeof(*s));
 	s->loc = loc_at(pc, first);
 	if (items) {
 		s->nitems = items->n;
@@ -179,8 +191,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct cf_parse_ctx *p
 
 	if (tok == YYSYMBOL_T_LEXERR)
 		return 0; /* the lexer said why */
-	if (tok == YYSYMBOL_YYEOF && pc->lx->eof_reported)
-		return 0;
+	if (tok == YYSYMBOL_YYEOF && (pc->lx->eof_reported || pc->lx->last_was_bad))
+		return 0; /* the file ends in something already reported */
 	if (tok == YYSYMBOL_YYEOF)
 		snprintf(found, sizeof(found), "end of file");
 	else if (tok == YYSYMBOL_T_QSTR)

@@ -116,7 +116,7 @@ const char *cf_tree_intern(struct cf_tree *t, const char *name)
 /* Read until end of file rather than trusting st_size, so a file that
  * grows, or a device when the safety check is off, cannot exceed the
  * limit either. */
-int cf_read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+static int read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
 	size_t cap = 4096, n = 0;
 	char *p;
@@ -164,6 +164,24 @@ fail:
 	return -1;
 }
 
+int cf_load_file(const char *path, bool check_safe, char **buf, size_t *len, char *err,
+		 size_t errlen, bool *unsafe)
+{
+	struct stat st;
+
+	*unsafe = false;
+	/* a missing file is "cannot read", not "unsafe" */
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (check_safe && rc_safefile_check(path, false, err, errlen) != 0) {
+		*unsafe = true;
+		return -1;
+	}
+	return read_file(path, buf, len, err, errlen);
+}
+
 static struct cf_tree *tree_new(void)
 {
 	return rc_xcalloc(1, sizeof(struct cf_tree));
@@ -180,22 +198,19 @@ static void adopt_top(struct cf_tree *t, struct cf_block *top, const char *file)
 struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts,
 			      struct rc_diag *diag)
 {
-	static const struct cf_parse_opts defaults = { .check_safe = true };
+	static const struct cf_parse_opts defaults = {.check_safe = true};
 	struct cf_tree *t = tree_new();
 	const char *file = cf_tree_intern(t, path);
-	struct rc_loc loc = { file, 0, 0 };
+	struct rc_loc loc = {file, 0, 0};
 	char err[256], *buf, *real;
 	size_t len;
+	bool unsafe;
 
 	if (!opts)
 		opts = &defaults;
-	if (opts->check_safe && rc_safefile_check(path, false, err, sizeof(err)) != 0) {
-		rc_diag_error(diag, &loc, "unsafe configuration file %s: %s", path, err);
-		cf_tree_free(t);
-		return NULL;
-	}
-	if (cf_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
-		rc_diag_error(diag, &loc, "cannot read %s: %s", path, err);
+	if (cf_load_file(path, opts->check_safe, &buf, &len, err, sizeof(err), &unsafe) != 0) {
+		rc_diag_error(diag, &loc, "%s %s: %s",
+			      unsafe ? "unsafe configuration file" : "cannot read", path, err);
 		cf_tree_free(t);
 		return NULL;
 	}
@@ -210,7 +225,7 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 struct cf_tree *cf_parse_string(const char *name, const char *text,
 				const struct cf_parse_opts *opts, struct rc_diag *diag)
 {
-	static const struct cf_parse_opts defaults = { .check_safe = true };
+	static const struct cf_parse_opts defaults = {.check_safe = true};
 	struct cf_tree *t = tree_new();
 	const char *file = cf_tree_intern(t, name ? name : "(string)");
 

@@ -23,6 +23,7 @@ static const char *lookup(const char *name, void *ctx)
 	return NULL;
 }
 
+/* clang-format off */
 static const char *vals[] = {
 	"A", "alpha",
 	"B", "[${A}]",
@@ -47,6 +48,7 @@ static const char *env[] = {
 	"BRACES", "${A}",
 	NULL,
 };
+/* clang-format on */
 
 static const struct cf_expand_ctx ctx = {
 	.setval = lookup,
@@ -56,7 +58,7 @@ static const struct cf_expand_ctx ctx = {
 	.what = "a test string",
 };
 
-static const struct rc_loc here = { "t.conf", 7, 3 };
+static const struct rc_loc here = {"t.conf", 7, 3};
 
 static void expands_to(const char *text, const char *want)
 {
@@ -128,7 +130,7 @@ static void order_setvals_then_environment(void **state)
 
 static void default_getenv(void **state)
 {
-	struct cf_expand_ctx c = { 0 };
+	struct cf_expand_ctx c = {0};
 	struct rc_diag d;
 
 	setenv("RC_TEST_EXPAND", "from-env", 1);
@@ -151,15 +153,14 @@ static void errors(void **state)
 	fails_with(&ctx, "a${X}", "undefined variable ${X} in 'a${X}'");
 	fails_with(&ctx, "${UNDEF_INSIDE}",
 		   "undefined variable ${NOPE} in '${NOPE}' (the value of ${UNDEF_INSIDE})");
-	fails_with(&ctx, "${BAD_INSIDE}",
-		   "unterminated ${ in '${A' (the value of ${BAD_INSIDE})");
+	fails_with(&ctx, "${BAD_INSIDE}", "unterminated ${ in '${A' (the value of ${BAD_INSIDE})");
 }
 
 static void no_setval_table(void **state)
 {
 	/* include paths are read before any setval exists */
-	struct cf_expand_ctx c = { .getenv_fn = lookup, .getenv_ctx = env,
-				   .what = "an include path" };
+	struct cf_expand_ctx c = {
+		.getenv_fn = lookup, .getenv_ctx = env, .what = "an include path"};
 	fails_with(&c, "${D}/x.conf",
 		   "undefined variable ${D} in '${D}/x.conf' (setval values are not known yet "
 		   "when an include path is read; use $[ENV] there)");
@@ -205,12 +206,13 @@ static const char *generated(const char *name, void *unused)
 
 static void limits(void **state)
 {
-	struct cf_expand_ctx c = { .setval = generated };
+	struct cf_expand_ctx c = {.setval = generated};
 	struct rc_diag d;
 
 	fails_with(&c, "${D0}", "expansion of '${D0}' is too long (more than 65536 bytes)");
-	fails_with(&c, "${L0}", "variables in '${L0}' refer to each other more than 32 levels "
-				"deep");
+	fails_with(&c, "${L0}",
+		   "variables in '${L0}' refer to each other more than 32 levels "
+		   "deep");
 	/* within both limits */
 	rc_diag_init(&d);
 	char *got = cf_expand("${D24}", &c, &here, &d);

@@ -12,7 +12,7 @@
 #include "cf_tree.h"
 #include "util.h"
 
-static const struct cf_parse_opts no_safe = { .check_safe = false };
+static const struct cf_parse_opts no_safe = {.check_safe = false};
 
 /* "LINE:COL: message" per diagnostic, one per line. */
 static char *diag_text(const struct rc_diag *d)
@@ -99,9 +99,9 @@ static void tree_shape_and_locations(void **state)
 	assert_int_equal(t->top.nstmts, 1);
 	const struct cf_stmt *s = &t->top.stmts[0];
 	assert_int_equal(s->nitems, 6);
-	enum cf_item_kind kinds[] = { CF_WORD, CF_QSTR, CF_COMMA, CF_DASH, CF_WORD, CF_WORD };
-	const char *texts[] = { "a", "b c", ",", "-", "-5", "x" };
-	int cols[] = { 1, 3, 9, 11, 13, 16 };
+	enum cf_item_kind kinds[] = {CF_WORD, CF_QSTR, CF_COMMA, CF_DASH, CF_WORD, CF_WORD};
+	const char *texts[] = {"a", "b c", ",", "-", "-5", "x"};
+	int cols[] = {1, 3, 9, 11, 13, 16};
 	for (size_t i = 0; i < 6; i++) {
 		assert_int_equal(s->items[i].kind, kinds[i]);
 		assert_string_equal(s->items[i].text, texts[i]);
@@ -163,7 +163,7 @@ static void comments_and_line_ends(void **state)
 	/* CR LF and a lone CR end lines; a tab is one column */
 	struct cf_tree *t = parse_ok("a;\r\nb;\rc;\r\n\r\n\tdd;");
 	assert_int_equal(t->top.nstmts, 4);
-	int lines[] = { 1, 2, 3, 5 }, cols[] = { 1, 1, 1, 2 };
+	int lines[] = {1, 2, 3, 5}, cols[] = {1, 1, 1, 2};
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(t->top.stmts[i].loc.line, lines[i]);
 		assert_int_equal(t->top.stmts[i].loc.col, cols[i]);
@@ -191,13 +191,15 @@ static void unquoted_dollar(void **state)
 	       "remote r {\n\tikev2 {\n\t\tpassive on;\n\t};\n};\n",
 	       "2:20: unexpected character '$' (${VAR} and $[VAR] only work inside double "
 	       "quotes)\n");
-	expect("a $[X];", "", "1:3: unexpected character '$' (${VAR} and $[VAR] only work "
-			      "inside double quotes)\n");
+	expect("a $[X];", "",
+	       "1:3: unexpected character '$' (${VAR} and $[VAR] only work "
+	       "inside double quotes)\n");
 }
 
 static void bad_characters(void **state)
 {
-	expect("a 'b';\nc;", "c;\n", "1:3: unexpected character '''\n"
+	expect("a 'b';\nc;", "c;\n",
+	       "1:3: unexpected character '''\n"
 	       "1:5: unexpected character '''\n");
 	expect("a [b];\nc;", "c;\n",
 	       "1:3: unexpected character '['\n1:5: unexpected character ']'\n");
@@ -213,19 +215,27 @@ static void unterminated_string(void **state)
 
 static void brace_errors(void **state)
 {
-	expect("remote a { x; }\nremote b { y; };", NULL,
+	/* the statement is kept as if the ';' were there */
+	expect("remote a { x; }\nremote b { y; };", "remote a {\n\tx;\n};\nremote b {\n\ty;\n};\n",
 	       "2:1: expected ';' after '}', found 'remote' (every closing brace needs a ';')\n");
-	expect("remote a { x; }", "",
+	expect("remote a { x; }", "remote a {\n\tx;\n};\n",
 	       "1:16: expected ';' after '}', found end of file (every closing brace needs a "
 	       "';')\n");
-	expect("remote a {\n  passive on\n};\nb;", "remote a {\n};\nb;\n",
+	expect("remote a {\n  passive on\n};\nb;", "remote a {\n\tpassive on;\n};\nb;\n",
 	       "3:1: missing ';' before '}'\n");
-	expect("a b", "", "1:4: missing ';' before end of file\n");
+	/* one mistake right after another: each is reported */
+	expect("a { b } c { d }\ne;", "a {\n\tb;\n};\nc {\n\td;\n};\ne;\n",
+	       "1:7: missing ';' before '}'\n"
+	       "1:9: expected ';' after '}', found 'c' (every closing brace needs a ';')\n"
+	       "1:15: missing ';' before '}'\n"
+	       "2:1: expected ';' after '}', found 'e' (every closing brace needs a ';')\n");
+	expect("a b", "a b;\n", "1:4: missing ';' before end of file\n");
 	expect("a;\n};\nb;", "a;\nb;\n", "2:1: unexpected '}' (no block is open here)\n");
 	expect("a {\n b {\n c;\n", "",
 	       "4:1: unexpected end of file: 2 blocks still open (the last opened at 2:4)\n");
-	expect("a {", "", "1:4: unexpected end of file: 1 block still open (the last opened at "
-			  "1:3)\n");
+	expect("a {", "",
+	       "1:4: unexpected end of file: 1 block still open (the last opened at "
+	       "1:3)\n");
 }
 
 static void every_error_reported(void **state)

@@ -6,6 +6,9 @@
  *   udp_echo client [-b SRCADDR] ADDR PORT COUNT
  *	send COUNT datagrams of ~1000 bytes, each retried a few times, and
  *	exit 0 only if every one came back unchanged.
+ *   udp_echo send ADDR PORT
+ *	send one datagram and wait for nothing (e.g. to hit an IPsec policy);
+ *	exit 0 when the kernel took it, 1 with the error otherwise.
  *
  * Retries cover the first packets lost while neighbour discovery settles and
  * a server that is not bound yet, so scripts need no sleeps. */
@@ -128,10 +131,31 @@ static int run_client(const char *src, const char *host, const char *port, long 
 	return ok == count ? 0 : 1;
 }
 
+static int run_send(const char *host, const char *port)
+{
+	struct sockaddr_storage dst;
+	socklen_t dlen;
+	if (parse_addr(host, port, &dst, &dlen) < 0)
+		return 2;
+	int fd = socket(dst.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		perror("udp_echo: socket");
+		return 2;
+	}
+	int rc = 0;
+	if (sendto(fd, "udp_echo", 8, 0, (struct sockaddr *)&dst, dlen) < 0) {
+		printf("udp_echo: send to %s port %s: %s\n", host, port, strerror(errno));
+		rc = 1;
+	}
+	close(fd);
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: udp_echo server ADDR PORT [SECONDS]\n"
-			"       udp_echo client [-b SRCADDR] ADDR PORT COUNT\n");
+			"       udp_echo client [-b SRCADDR] ADDR PORT COUNT\n"
+			"       udp_echo send ADDR PORT\n");
 	return 2;
 }
 
@@ -151,6 +175,8 @@ int main(int argc, char **argv)
 		long idle = argc == 5 ? parse_count(argv[4], 3600) : 30;
 		return idle < 0 ? usage() : run_server(argv[2], argv[3], (int)idle);
 	}
+	if (argc == 4 && strcmp(argv[1], "send") == 0)
+		return run_send(argv[2], argv[3]);
 	if (argc >= 5 && strcmp(argv[1], "client") == 0) {
 		const char *src = NULL;
 		int i = 2;

@@ -20,12 +20,14 @@ static size_t build_reply(uint8_t *buf, size_t cap)
 			     .sadb_msg_pid = 4242};
 	struct sadb_supported sa = {.sadb_supported_exttype = SADB_EXT_SUPPORTED_AUTH};
 	struct sadb_supported se = {.sadb_supported_exttype = SADB_EXT_SUPPORTED_ENCRYPT};
-	struct sadb_alg a1 = {.sadb_alg_id = SADB_AALG_SHA1HMAC, .sadb_alg_minbits = 160,
+	struct sadb_alg a1 = {.sadb_alg_id = SADB_AALG_SHA1HMAC,
+			      .sadb_alg_minbits = 160,
 			      .sadb_alg_maxbits = 160};
 	struct sadb_alg a2 = {.sadb_alg_id = SADB_X_AALG_SHA2_256HMAC,
 			      .sadb_alg_minbits = 256,
 			      .sadb_alg_maxbits = 256};
-	struct sadb_alg e1 = {.sadb_alg_id = SADB_X_EALG_AESCBC, .sadb_alg_minbits = 128,
+	struct sadb_alg e1 = {.sadb_alg_id = SADB_X_EALG_AESCBC,
+			      .sadb_alg_minbits = 128,
 			      .sadb_alg_maxbits = 256};
 	size_t off = sizeof(m);
 	assert_true(cap >= sizeof(m) + 2 * sizeof(sa) + 3 * sizeof(a1));

@@ -13,3 +13,6 @@ tests_tools_test_pfkey_msg_SOURCES = tests/tools/test_pfkey_msg.c tests/tools/pf
 tests_tools_test_pfkey_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_tools_test_pfkey_msg_LDADD = $(CMOCKA_LIBS)
 TESTS += tests/tools/test_pfkey_msg
+
+EXTRA_DIST += tools/install-deps tools/build tools/demo .ci/run tests/run-all \
+	tests/kernel tests/integration tests/fuzz

@@ -14,3 +14,14 @@ include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/cfparse.mk
 include $(srcdir)/tests/unit/cfmodel.mk
 include $(srcdir)/tests/infra.mk
+
+check_PROGRAMS += tests/unit/test_diag
+tests_unit_test_diag_SOURCES = tests/unit/test_diag.c
+tests_unit_test_diag_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_diag_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_diag
+
+# command-line tests run against the binaries of this build
+TESTS += tests/cli/test-daemon-options.sh
+EXTRA_DIST += tests/cli/test-daemon-options.sh
+AM_TESTS_ENVIRONMENT = BUILDDIR='$(abs_top_builddir)'; export BUILDDIR;

@@ -20,7 +20,7 @@ SAMPLE_CONF_FILES = \
 
 EXTRA_DIST += $(SAMPLE_CONF_FILES:.sample=.in) \
 	samples/README samples/test.psk.example samples/wildcard.psk.example \
-	tests/samples/check-samples.sh
+	tests/samples/check-samples.sh tests/samples/check-manpages.sh
 CLEANFILES += $(SAMPLE_CONF_FILES)
 BUILT_SOURCES += $(SAMPLE_CONF_FILES)
 
@@ -62,5 +62,6 @@ uninstall-samples:
 .PHONY: install-samples uninstall-samples
 
 # check-samples.sh loads every scenario with `iked -t`, `spmd -t` and
-# `kinkd -t` from this build directory.
-TESTS += tests/samples/check-samples.sh
+# `kinkd -t` from this build directory; check-manpages.sh checks the
+# manual pages of doc/doc.mk.
+TESTS += tests/samples/check-samples.sh tests/samples/check-manpages.sh

@@ -86,6 +86,15 @@ for t in $templates; do
 	fi
 done
 
+# The samples samples.mk built for installation: every placeholder
+# replaced.
+for t in $templates; do
+	built=$builddir/samples/$t.conf.sample
+	if [ -f "$built" ] && grep -n '@[a-z_]*@' "$built"; then
+		fail "$built: placeholder left by samples.mk"
+	fi
+done
+
 # Run DAEMON -t -f CONF; it must exit 0, print a summary and no error.
 check_daemon() {
 	daemon=$1 conf=$2 scenario=$3

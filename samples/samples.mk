@@ -4,7 +4,8 @@
 # at build time, giving samples/NAME.conf.sample.  `make install` puts them
 # in $(sysconfdir) with mode 0600 (the daemons refuse configuration files
 # that others may write, and the samples name key files) and creates the
-# psk/ and cert/ directories with mode 0700.  The example PSK files are
+# psk/ and cert/ directories with mode 0700, and the hook scripts under
+# hook/.  The example PSK files are
 # documentation only and are not installed.
 
 SAMPLE_CONF_NAMES = racoon2 vals default \
@@ -18,7 +19,18 @@ SAMPLE_CONF_FILES = \
 	samples/transport_kink.conf.sample samples/tunnel_kink.conf.sample \
 	samples/roadwarrior_gw.conf.sample samples/roadwarrior_client.conf.sample
 
+# Hook scripts: one wrapper per event, installed under the event's name,
+# runs the files of EVENT.d (see samples/hook/functions).
+SAMPLE_HOOK_EVENTS = ikesa-up ikesa-down ikesa-rekey child-up child-down \
+	child-rekey migration ph1-up ph1-down
+SAMPLE_HOOK_FILES = samples/hook/ikesa-up.d/00log \
+	samples/hook/child-up.d/00log samples/hook/child-down.d/00log \
+	samples/hook/child-up.d/50rw-client-address.sample \
+	samples/hook/child-down.d/50rw-client-address.sample
+
 EXTRA_DIST += $(SAMPLE_CONF_FILES:.sample=.in) \
+	samples/hook/functions samples/hook/wrapper $(SAMPLE_HOOK_FILES) \
+	tests/samples/check-hooks.sh \
 	samples/README samples/test.psk.example samples/wildcard.psk.example \
 	tests/samples/check-samples.sh tests/samples/check-manpages.sh
 CLEANFILES += $(SAMPLE_CONF_FILES)
@@ -53,15 +65,38 @@ install-samples: $(SAMPLE_CONF_FILES)
 	for f in $(SAMPLE_CONF_FILES); do \
 		$(INSTALL) -m 600 "$$f" "$(DESTDIR)$(sysconfdir)/$${f#samples/}" || exit 1; \
 	done
+	$(INSTALL) -d -m 755 '$(DESTDIR)$(sysconfdir)/hook'
+	$(INSTALL) -m 644 $(srcdir)/samples/hook/functions '$(DESTDIR)$(sysconfdir)/hook/functions'
+	for e in $(SAMPLE_HOOK_EVENTS); do \
+		$(INSTALL) -m 755 $(srcdir)/samples/hook/wrapper "$(DESTDIR)$(sysconfdir)/hook/$$e" && \
+		$(INSTALL) -d -m 755 "$(DESTDIR)$(sysconfdir)/hook/$$e.d" || exit 1; \
+	done
+	for f in $(SAMPLE_HOOK_FILES); do \
+		$(INSTALL) -m 644 "$(srcdir)/$$f" "$(DESTDIR)$(sysconfdir)/$${f#samples/}" || exit 1; \
+	done
 
+# Directories (psk/, cert/, the hook directories) are left in place when
+# they hold the user's files.
 uninstall-samples:
 	for n in $(SAMPLE_CONF_NAMES); do \
 		rm -f "$(DESTDIR)$(sysconfdir)/$$n.conf.sample"; \
+	done
+	for f in $(SAMPLE_HOOK_FILES); do \
+		rm -f "$(DESTDIR)$(sysconfdir)/$${f#samples/}"; \
+	done
+	for e in $(SAMPLE_HOOK_EVENTS); do \
+		rm -f "$(DESTDIR)$(sysconfdir)/hook/$$e"; \
+		rmdir "$(DESTDIR)$(sysconfdir)/hook/$$e.d" 2> /dev/null || :; \
+	done
+	rm -f '$(DESTDIR)$(sysconfdir)/hook/functions'
+	for d in hook psk cert; do \
+		rmdir "$(DESTDIR)$(sysconfdir)/$$d" 2> /dev/null || :; \
 	done
 
 .PHONY: install-samples uninstall-samples
 
 # check-samples.sh loads every scenario with `iked -t`, `spmd -t` and
 # `kinkd -t` from this build directory; check-manpages.sh checks the
-# manual pages of doc/doc.mk.
-TESTS += tests/samples/check-samples.sh tests/samples/check-manpages.sh
+# manual pages of doc/doc.mk; check-hooks.sh runs the hook wrapper.
+TESTS += tests/samples/check-samples.sh tests/samples/check-manpages.sh \
+	tests/samples/check-hooks.sh

@@ -99,7 +99,7 @@ check_page() {
 	for l in $(echo "$letters" | sed 's/./& /g'); do
 		if ! grep -q "^\.B[IR]* .*\\\\-$l\\b" "$page" &&
 			! grep -q "^\.B[IR]* \\\\-$l" "$page" &&
-			! grep -q "\\[\\\\-[A-Za-z0-9]*$l[A-Za-z0-9]*\\]" "$page"; then
+			! grep -q "\\[\\\\-[A-Za-z0-9]*${l}[A-Za-z0-9]*\\]" "$page"; then
 			fail "$1: option -$l not documented"
 		fi
 	done

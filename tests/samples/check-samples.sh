@@ -86,6 +86,19 @@ for t in $templates; do
 	fi
 done
 
+# The samples must also load in the original racoon2: no extension
+# keywords, and no "${OTHER}" inside setval values (vals.conf).
+for t in $templates; do
+	uncommented=$(sed -e 's/#.*//' "$samples/$t.conf.in")
+	if echo "$uncommented" | grep -nE \
+		'(_gcm(8|12|16)|chacha20_poly1305|ecp(256|384|521)|curve(25519|448)|padlen_random|max_pad_len)'; then
+		fail "$t.conf.in uses an extension keyword"
+	fi
+done
+if sed -e 's/#.*//' "$samples/vals.conf.in" | grep -n '\${'; then
+	fail "vals.conf.in: a setval value uses \${...} (the original rejects it)"
+fi
+
 # The samples samples.mk built for installation: every placeholder
 # replaced.
 for t in $templates; do

@@ -37,7 +37,7 @@ static struct rcf_config *finish(struct cf_tree *tree, const struct rcf_load_opt
 
 struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *diag)
 {
-	struct cf_parse_opts po = { .check_safe = opts->check_safe };
+	struct cf_parse_opts po = {.check_safe = opts->check_safe};
 	size_t first = diag->n;
 	int errs = diag->nerrors;
 	struct cf_tree *tree = cf_parse_file(opts->path, &po, diag);
@@ -47,7 +47,7 @@ struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *di
 struct rcf_config *rcf_load_string(const char *name, const char *text,
 				   const struct rcf_load_opts *opts, struct rc_diag *diag)
 {
-	struct cf_parse_opts po = { .check_safe = opts->check_safe };
+	struct cf_parse_opts po = {.check_safe = opts->check_safe};
 	size_t first = diag->n;
 	int errs = diag->nerrors;
 	struct cf_tree *tree = cf_parse_string(name, text, &po, diag);

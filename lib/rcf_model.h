@@ -80,12 +80,12 @@ enum rcf_macro {
 
 struct rcf_addrspec {
 	enum rcf_addr_kind kind;
-	struct rc_addr addr;    /* NUMERIC; its .port is the port too */
-	enum rcf_macro macro;   /* MACRO */
-	const char *ifname;     /* MACRO%ifname, or NULL */
-	const char *text;       /* as written (expanded): FQDN, macro, UNIX path */
-	uint16_t port;          /* host order, 0 = any */
-	bool port_set;          /* `port` was written */
+	struct rc_addr addr;  /* NUMERIC; its .port is the port too */
+	enum rcf_macro macro; /* MACRO */
+	const char *ifname;   /* MACRO%ifname, or NULL */
+	const char *text;     /* as written (expanded): FQDN, macro, UNIX path */
+	uint16_t port;	      /* host order, 0 = any */
+	bool port_set;	      /* `port` was written */
 	struct rc_loc loc;
 };
 
@@ -98,7 +98,7 @@ struct rcf_addrlist {
 /* ---- algorithms (compat §8.1 plus extensions) ---- */
 enum rcf_alg_class {
 	RCF_ALGC_ENC = 1 << 0,
-	RCF_ALGC_HASH = 1 << 1,  /* IKEv1 hash, IKEv2 integrity/PRF, ESP/AH auth */
+	RCF_ALGC_HASH = 1 << 1,	 /* IKEv1 hash, IKEv2 integrity/PRF, ESP/AH auth */
 	RCF_ALGC_AUTHM = 1 << 2, /* kmp_auth_method */
 	RCF_ALGC_DH = 1 << 3,
 	RCF_ALGC_COMP = 1 << 4,
@@ -113,28 +113,28 @@ enum rcf_alg_use {
 	RCF_USE_V1_HASH = 1 << 4,
 	RCF_USE_V2_INTEG = 1 << 5,
 	RCF_USE_V2_PRF = 1 << 6,
-	RCF_USE_V2_AUTH = 1 << 7,    /* ESP/AH auth, IKEv2 child */
-	RCF_USE_V1_AUTH = 1 << 8,    /* ESP/AH auth, IKEv1/KINK */
+	RCF_USE_V2_AUTH = 1 << 7, /* ESP/AH auth, IKEv2 child */
+	RCF_USE_V1_AUTH = 1 << 8, /* ESP/AH auth, IKEv1/KINK */
 	RCF_USE_V2_AUTHM = 1 << 9,
 	RCF_USE_V1_AUTHM = 1 << 10,
-	RCF_USE_DH = 1 << 11,        /* supported DH group */
+	RCF_USE_DH = 1 << 11, /* supported DH group */
 	RCF_USE_COMP = 1 << 12,
-	RCF_USE_KERNEL = 1 << 13,    /* has a kernel (PF_KEY/XFRM) mapping */
+	RCF_USE_KERNEL = 1 << 13, /* has a kernel (PF_KEY/XFRM) mapping */
 };
 
 struct rcf_alg_info {
 	const char *name;
-	unsigned cls;  /* enum rcf_alg_class */
-	unsigned use;  /* enum rcf_alg_use */
-	int dh_group;  /* IANA DH number, 0 if not DH */
-	int keylen;    /* fixed key length in bits; 0 variable/none; -1 needs one */
+	unsigned cls; /* enum rcf_alg_class */
+	unsigned use; /* enum rcf_alg_use */
+	int dh_group; /* IANA DH number, 0 if not DH */
+	int keylen;   /* fixed key length in bits; 0 variable/none; -1 needs one */
 	bool aead;
 	bool extension; /* not in racoon2: our addition (unreserved word) */
 };
 
 struct rcf_alg {
 	const struct rcf_alg_info *info;
-	int keylen;      /* 0 = not written, -1 = `ALG,,KEY` (compat "none") */
+	int keylen;	 /* 0 = not written, -1 = `ALG,,KEY` (compat "none") */
 	const char *key; /* NULL when not written */
 	struct rc_loc loc;
 };
@@ -215,7 +215,7 @@ struct rcf_provide {
 	struct rcf_addrlist dns, dhcp;
 	struct rcf_str application_version;
 	struct rcf_addrlist mip6_home_prefix; /* one entry */
-	const struct rcf_pool *pool;          /* resolved addresspool */
+	const struct rcf_pool *pool;	      /* resolved addresspool */
 };
 
 struct rcf_request {
@@ -226,21 +226,19 @@ struct rcf_request {
 /* One ikev1{}, ikev2{} or kink{} block, with inheritance applied. */
 struct rcf_kmp {
 	enum rcf_kmp_proto proto;
-	bool present;      /* written in this remote */
+	bool present;	   /* written in this remote */
 	struct rc_loc loc; /* of the block's keyword */
 	/* common (compat §1.8.4) */
 	struct rcf_int logmode, passive, use_coa, peers_kmp_port, verify_id, verify_pubkey,
-		send_cert, send_cert_req, nonce_size, initial_contact, nat_traversal,
-		support_proxy, selector_check, proposal_check, random_pad_content,
-		random_padlen, max_padlen, max_retry_to_send, interval_to_send,
-		times_per_send, kmp_sa_lifetime_time, kmp_sa_lifetime_byte,
-		kmp_sa_nego_time_limit, kmp_sa_grace_period, ipsec_sa_nego_time_limit,
-		mobility_role;
+		send_cert, send_cert_req, nonce_size, initial_contact, nat_traversal, support_proxy,
+		selector_check, proposal_check, random_pad_content, random_padlen, max_padlen,
+		max_retry_to_send, interval_to_send, times_per_send, kmp_sa_lifetime_time,
+		kmp_sa_lifetime_byte, kmp_sa_nego_time_limit, kmp_sa_grace_period,
+		ipsec_sa_nego_time_limit, mobility_role;
 	struct rcf_str logfile;
 	struct rcf_addrlist peers_ipaddr;
 	struct rcf_idlist my_id, peers_id;
-	struct rcf_alglist kmp_enc_alg, kmp_hash_alg, kmp_prf_alg, kmp_auth_method,
-		kmp_dh_group;
+	struct rcf_alglist kmp_enc_alg, kmp_hash_alg, kmp_prf_alg, kmp_auth_method, kmp_dh_group;
 	struct rcf_str script[RCF_SCR_COUNT];
 	/* ikev1 and/or ikev2 */
 	struct rcf_int exchange_mode, need_pfs, dpd, dpd_delay, dpd_retry, dpd_maxfail;
@@ -256,7 +254,7 @@ struct rcf_kmp {
 struct rcf_remote {
 	const char *name;
 	struct rc_loc loc;
-	bool is_default; /* the default { remote {} } clause */
+	bool is_default;		   /* the default { remote {} } clause */
 	struct rcf_intlist acceptable_kmp; /* enum rcf_kmp_proto values, in order */
 	struct rcf_str selector_index;
 	struct rcf_kmp kmp[RCF_KMP_COUNT];
@@ -307,7 +305,7 @@ struct rcf_policy {
 	struct rcf_str remote_index;
 	struct rcf_strlist ipsec_index;
 	struct rcf_addrlist my_sa_ipaddr, peers_sa_ipaddr; /* one entry each */
-	const struct rcf_remote *remote; /* resolved remote_index, or NULL */
+	const struct rcf_remote *remote;		   /* resolved remote_index, or NULL */
 	size_t nipsec;
 	const struct rcf_ipsec **ipsec; /* resolved ipsec_index, in order */
 };
@@ -329,7 +327,7 @@ struct rcf_selector {
 	struct rcf_strlist next_header_including;
 	struct rcf_str tagged, policy_index;
 	const struct rcf_policy *policy; /* resolved */
-	bool iked_ignores; /* action is not auto_ipsec (compat §2) */
+	bool iked_ignores;		 /* action is not auto_ipsec (compat §2) */
 };
 
 /* ---- interface, resolver, pools, setval ---- */
@@ -365,7 +363,7 @@ struct rcf_setval {
 
 struct rcf_config {
 	enum rcf_daemon daemon;
-	bool check_safe;       /* from rcf_load_opts: secret files are checked */
+	bool check_safe;	/* from rcf_load_opts: secret files are checked */
 	struct rc_loc main_loc; /* the main file, for errors about what is missing */
 	struct rcf_interface interface;
 	struct rcf_resolver resolver;

@@ -277,10 +277,30 @@ static bool is_macro(const struct rcf_addrlist *l)
 	return l->n > 0 && l->v[0].kind == RCF_ADDR_MACRO;
 }
 
+static bool is_rw(const struct rcf_addrlist *l)
+{
+	return l->n > 0 && l->v[0].kind == RCF_ADDR_MACRO && l->v[0].macro == RCF_IP_RW;
+}
+
+/* compat §3.5: what spmd installs when it starts (the rest is generated
+ * at run time for iked, so it is not held to the install rules) */
+static bool installed_at_startup(const struct rcf_config *cfg, const struct rcf_policy *p)
+{
+	if (!p->install.v)
+		return false;
+	if (rcf_isset(p->ipsec_mode) && p->ipsec_mode.v == RCF_MODE_TUNNEL &&
+	    (is_rw(&p->my_sa_ipaddr) || is_rw(&p->peers_sa_ipaddr)))
+		return false;
+	const struct rcf_remote *rm = p->remote;
+	if (!rm && cfg->has_default_remote)
+		rm = &cfg->default_remote;
+	return !rm || !rcf_isset(rm->kmp[RCF_KMP_IKEV2].provide.addresspool);
+}
+
 static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 {
 	const struct rcf_policy *p = s->policy;
-	if (!p || !p->install.v)
+	if (!p || !installed_at_startup(c->cfg, p))
 		return;
 	if (!rcf_isset(s->direction))
 		problem(c, true, &s->loc, "selector '%s' has no direction (inbound or outbound)",
@@ -348,7 +368,8 @@ int rcf_check_spmd(const struct rcf_config *cfg, struct rc_diag *diag)
 		check_selector_spmd(&c, s);
 		bool fqdn = (s->src.n && s->src.v[0].kind == RCF_ADDR_FQDN) ||
 			    (s->dst.n && s->dst.v[0].kind == RCF_ADDR_FQDN);
-		if (fqdn && s->policy && s->policy->install.v && !cfg->resolver.resolver.v)
+		if (fqdn && s->policy && installed_at_startup(cfg, s->policy) &&
+		    !cfg->resolver.resolver.v)
 			problem(&c, false, &s->loc,
 				"selector '%s' uses an FQDN but the resolver is off; spmd can only "
 				"install it if the name is in /etc/hosts",

@@ -40,6 +40,10 @@ struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *di
 	struct cf_parse_opts po = {.check_safe = opts->check_safe};
 	size_t first = diag->n;
 	int errs = diag->nerrors;
+	if (!opts->path) {
+		rc_diag_error(diag, NULL, "no configuration file given");
+		return NULL;
+	}
 	struct cf_tree *tree = cf_parse_file(opts->path, &po, diag);
 	return finish(tree, opts, diag, first, errs);
 }

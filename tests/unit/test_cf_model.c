@@ -523,6 +523,32 @@ static void macro_expansion(void **state)
 	assert_int_equal(rcf_macro_expand(&spec, &a, err, sizeof(err)), -1);
 }
 
+/* Road-warrior tunnels and address-pool remotes are generated at run time,
+ * so spmd does not hold them to the startup install rules (compat §3.5). */
+static void spmd_skips_dynamic_policies(void **state)
+{
+	struct rc_diag d;
+	struct rcf_config *c = must_load(
+		"interface { spmd { unix \"/s\"; }; spmd_password \"/p\"; };\n"
+		"selector rw { direction inbound; src IP_ANY; dst IP_RW; policy_index p; };\n"
+		"policy p { action auto_ipsec; ipsec_mode tunnel; my_sa_ipaddr 192.0.2.1;\n"
+		" peers_sa_ipaddr IP_RW; ipsec_index i; };\nipsec i { };\n"
+		"selector cp { direction inbound; src 10.0.0.0/8; dst IP_ANY; policy_index q; };\n"
+		"policy q { action auto_ipsec; remote_index r; };\n"
+		"remote r { ikev2 { provide { addresspool pool; }; }; };\n"
+		"addresspool pool { 10.9.0.1 - 10.9.0.9; };\n"
+		"selector noinst { src IP_ANY; dst IP_ANY; policy_index o; };\n"
+		"policy o { install off; };\n",
+		RCF_FOR_SPMD, &d);
+	assert_int_equal(rcf_check_spmd(c, &d), 0);
+	done(c, &d);
+	struct rcf_load_opts o = {.path = NULL};
+	rc_diag_init(&d);
+	assert_null(rcf_load(&o, &d));
+	assert_int_equal(d.nerrors, 1);
+	rc_diag_free(&d);
+}
+
 static void kinkd_principal(void **state)
 {
 	struct rc_diag d;
@@ -558,6 +584,7 @@ int main(void)
 		cmocka_unit_test(ikev1_is_a_warning_for_now),
 		cmocka_unit_test(ni_fields_warn),
 		cmocka_unit_test(macro_expansion),
+		cmocka_unit_test(spmd_skips_dynamic_policies),
 		cmocka_unit_test(kinkd_principal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

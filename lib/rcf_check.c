@@ -100,6 +100,30 @@ static void check_psk(struct checker *c, const struct rcf_remote *rm, const stru
 			k->pre_shared_key.v, err);
 }
 
+/* compat §0.4: keyid and certificate files must be safe files */
+static void check_file(struct checker *c, const char *path, const struct rc_loc *loc,
+		       const char *what)
+{
+	char err[128];
+	if (c->cfg->check_safe && path && *path &&
+	    rc_safefile_check(path, false, err, sizeof(err)) != 0)
+		problem(c, true, loc, "%s %s: %s", what, path, err);
+}
+
+static void check_key_files(struct checker *c, const struct rcf_kmp *k)
+{
+	for (size_t i = 0; i < k->my_id.n; i++)
+		if (k->my_id.v[i].type == RCF_ID_KEYID && k->my_id.v[i].qual == RCF_IDQ_FILE)
+			check_file(c, k->my_id.v[i].value, &k->my_id.v[i].loc, "keyid file");
+	if (rcf_isset(k->my_public_key)) {
+		check_file(c, k->my_public_key.cert, &k->my_public_key.m.loc, "certificate file");
+		check_file(c, k->my_public_key.priv, &k->my_public_key.m.loc, "private key file");
+	}
+	if (rcf_isset(k->peers_public_key))
+		check_file(c, k->peers_public_key.cert, &k->peers_public_key.m.loc,
+			   "certificate file");
+}
+
 static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 {
 	const struct rcf_kmp *k = rcf_ikev2_get(rm);
@@ -124,6 +148,7 @@ static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 			problem(c, strict, &a->loc,
 				"remote '%s': auth method %s needs peers_public_key", rm->name, m);
 	}
+	check_key_files(c, k);
 	check_algs(c, rm, &k->kmp_enc_alg, RCF_USE_V2_ENC, "encryption algorithm");
 	check_algs(c, rm, &k->kmp_hash_alg, RCF_USE_V2_INTEG, "integrity algorithm");
 	check_algs(c, rm, &k->kmp_prf_alg, RCF_USE_V2_PRF, "PRF");
@@ -361,8 +386,12 @@ int rcf_check_spmd(const struct rcf_config *cfg, struct rc_diag *diag)
 	const struct rc_loc *at = cfg->interface.m.origin ? &cfg->interface.m.loc : NULL;
 	if (!rcf_isset(cfg->interface.spmd))
 		problem(&c, true, at, "interface { spmd ... } is required (the spmif socket)");
-	if (!rcf_isset(cfg->interface.spmd_password))
+	char err[128];
+	const struct rcf_str *pw = &cfg->interface.spmd_password;
+	if (!rcf_isset(*pw))
 		problem(&c, true, at, "interface { spmd_password ... } is required");
+	else if (cfg->check_safe && rc_safefile_check(pw->v, true, err, sizeof(err)) != 0)
+		problem(&c, true, &pw->m.loc, "spmd password file %s: %s", pw->v, err);
 	for (size_t i = 0; i < cfg->nselectors; i++) {
 		const struct rcf_selector *s = cfg->selectors[i];
 		check_selector_spmd(&c, s);

@@ -474,6 +474,32 @@ static void psk_file_safety(void **state)
 	unlink(path);
 }
 
+static void key_and_password_file_safety(void **state)
+{
+	struct rc_diag d;
+	char pw[] = "/tmp/rcf_pw_XXXXXX", text[1024];
+	int fd = mkstemp(pw);
+	assert_true(fd >= 0);
+	close(fd);
+	chmod(pw, 0640);
+	snprintf(text, sizeof(text),
+		 "interface {\n spmd { unix \"/s\"; };\n spmd_password \"%s\";\n};\n"
+		 "remote r {\n ikev2 { my_id keyid file \"/nonexistent/keyid\";\n"
+		 "  kmp_auth_method rsasig; peers_public_key x509pem \"%s\" \"\"; }; };\n",
+		 pw, pw);
+	struct rcf_load_opts o = {.path = "t.conf", .daemon = RCF_FOR_SPMD, .check_safe = true};
+	rc_diag_init(&d);
+	struct rcf_config *c = rcf_load_string("t.conf", text, &o, &d);
+	assert_loaded(c, &d);
+	assert_int_equal(rcf_check_spmd(c, &d), 1);
+	assert_diag(&d, RC_DIAG_ERROR, 3, 2, "weak file permission");
+	/* iked: the keyid file is missing; the certificate is a safe file */
+	assert_int_equal(rcf_check_iked(c, &d), 1);
+	assert_diag(&d, RC_DIAG_ERROR, 6, 16, "keyid file /nonexistent/keyid");
+	done(c, &d);
+	unlink(pw);
+}
+
 static void ikev1_is_a_warning_for_now(void **state)
 {
 	struct rc_diag d;
@@ -581,6 +607,7 @@ int main(void)
 		cmocka_unit_test(setval_forms),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(psk_file_safety),
+		cmocka_unit_test(key_and_password_file_safety),
 		cmocka_unit_test(ikev1_is_a_warning_for_now),
 		cmocka_unit_test(ni_fields_warn),
 		cmocka_unit_test(macro_expansion),

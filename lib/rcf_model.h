@@ -12,7 +12,25 @@
  *   remote KMP block -> same block of `default { remote {...} }` -> built-in
  *   defaults of §1.8.4 (per IKE version); policy/ipsec/sa fields from
  *   `default { policy/ipsec/sa }` for every daemon.
- * Use rcf_kmp_get() & co. instead of reading the remote's blocks raw. */
+ * Use rcf_kmp_get() & co. instead of reading the remote's blocks raw.
+ *
+ * Where we differ from racoon2's language on purpose (for racoon2.conf(5)):
+ *   - a setval value may use another setval ("${OTHER}"); a reference
+ *     cycle is an error naming the chain.  Duplicate setval names warn.
+ *   - the documentation's spellings padlen_random, max_pad_len and (IKEv2
+ *     integrity/PRF) sha2_256/384/512 are accepted with a warning.
+ *   - new unreserved algorithm words: aes{128,192,256}_gcm{16,12,8},
+ *     chacha20_poly1305 (AEAD: no esp_auth_alg needed), DH groups ecp256,
+ *     ecp384, ecp521, curve25519, curve448 (also as numbers 19-21, 31, 32).
+ *   - upper_layer_protocol names come from a built-in table (icmp6 works
+ *     everywhere).
+ *   - duplicate scalars warn (ikev2{} and provide{} keep the first, as
+ *     racoon2 did; other blocks the last); duplicate section names warn.
+ *   - `infinite` written in a remote overrides the default section.
+ *   - default { policy/ipsec/sa } applies to spmd too; pre_shared_key and
+ *     the public key paths inherit like every other field.
+ *   - policy/ipsec/sa blocks no selector uses are checked, with warnings.
+ *   - policy.remote_index is resolved at load time. */
 #ifndef RC_RCF_MODEL_H
 #define RC_RCF_MODEL_H
 

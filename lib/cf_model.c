@@ -1742,6 +1742,9 @@ static void check_duplicate_names(struct builder *b)
 }
 
 /* ---- entry points ---- */
+static void index_build(struct rcf_config *cfg);
+static void index_free(struct rcf_config *cfg);
+
 struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon daemon,
 				  struct rc_diag *diag)
 {
@@ -1758,6 +1761,7 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 	check_setvals(&b);
 	for (size_t i = 0; i < top->nstmts; i++)
 		top_statement(&b, &top->stmts[i]);
+	index_build(cfg);
 	apply_inheritance(&b);
 	check_duplicate_names(&b);
 	resolve(&b);
@@ -1776,6 +1780,7 @@ void rcf_free(struct rcf_config *cfg)
 		next = blk->next;
 		free(blk);
 	}
+	index_free(cfg);
 	free(cfg->remotes);
 	free(cfg->selectors);
 	free(cfg->policies);
@@ -1786,20 +1791,92 @@ void rcf_free(struct rcf_config *cfg)
 	free(cfg);
 }
 
-#define FIND(fn, type, arr, n)                                                                     \
+/* Name lookups go through one hash table per kind, so resolving N selectors
+ * against N policies is not N^2 string compares.  Every kind's struct starts
+ * with its name; the first definition in file order is the one indexed. */
+enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_COUNT };
+
+struct name_table {
+	size_t cap; /* power of two, at least twice the entries */
+	void **slots;
+};
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *name_of(const void *obj)
+{
+	return *(const char *const *)obj;
+}
+
+static void table_build(struct name_table *t, void *const *objs, size_t n)
+{
+	t->cap = 16;
+	while (t->cap < 2 * n)
+		t->cap *= 2;
+	t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = hash_name(name_of(objs[i])) & (t->cap - 1);
+		while (t->slots[k] && strcmp(name_of(t->slots[k]), name_of(objs[i])) != 0)
+			k = (k + 1) & (t->cap - 1);
+		if (!t->slots[k])
+			t->slots[k] = objs[i];
+	}
+}
+
+static void *table_find(const struct name_table *t, const char *name)
+{
+	size_t k = hash_name(name) & (t->cap - 1);
+	for (; t->slots[k]; k = (k + 1) & (t->cap - 1))
+		if (strcmp(name_of(t->slots[k]), name) == 0)
+			return t->slots[k];
+	return NULL;
+}
+
+static void index_build(struct rcf_config *cfg)
+{
+	struct name_table *ix = rc_xcalloc(IX_COUNT, sizeof(*ix));
+	table_build(&ix[IX_REMOTE], (void *const *)cfg->remotes, cfg->nremotes);
+	table_build(&ix[IX_SELECTOR], (void *const *)cfg->selectors, cfg->nselectors);
+	table_build(&ix[IX_POLICY], (void *const *)cfg->policies, cfg->npolicies);
+	table_build(&ix[IX_IPSEC], (void *const *)cfg->ipsecs, cfg->nipsecs);
+	table_build(&ix[IX_SA], (void *const *)cfg->sas, cfg->nsas);
+	table_build(&ix[IX_POOL], (void *const *)cfg->pools, cfg->npools);
+	cfg->name_index = ix;
+}
+
+static void index_free(struct rcf_config *cfg)
+{
+	struct name_table *ix = cfg->name_index;
+	for (int i = 0; ix && i < IX_COUNT; i++)
+		free(ix[i].slots);
+	free(ix);
+	cfg->name_index = NULL;
+}
+
+#define FIND(fn, type, arr, n, kind)                                                               \
 	const struct type *fn(const struct rcf_config *cfg, const char *name)                      \
 	{                                                                                          \
-		for (size_t i = 0; cfg && name && i < cfg->n; i++)                                 \
+		if (!cfg || !name)                                                                 \
+			return NULL;                                                               \
+		if (cfg->name_index)                                                               \
+			return table_find(&((struct name_table *)cfg->name_index)[kind], name);    \
+		for (size_t i = 0; i < cfg->n; i++)                                                \
 			if (strcmp(cfg->arr[i]->name, name) == 0)                                  \
 				return cfg->arr[i];                                                \
 		return NULL;                                                                       \
 	}
-FIND(rcf_remote_find, rcf_remote, remotes, nremotes)
-FIND(rcf_selector_find, rcf_selector, selectors, nselectors)
-FIND(rcf_policy_find, rcf_policy, policies, npolicies)
-FIND(rcf_ipsec_find, rcf_ipsec, ipsecs, nipsecs)
-FIND(rcf_sa_find, rcf_sa, sas, nsas)
-FIND(rcf_pool_find, rcf_pool, pools, npools)
+FIND(rcf_remote_find, rcf_remote, remotes, nremotes, IX_REMOTE)
+FIND(rcf_selector_find, rcf_selector, selectors, nselectors, IX_SELECTOR)
+FIND(rcf_policy_find, rcf_policy, policies, npolicies, IX_POLICY)
+FIND(rcf_ipsec_find, rcf_ipsec, ipsecs, nipsecs, IX_IPSEC)
+FIND(rcf_sa_find, rcf_sa, sas, nsas, IX_SA)
+FIND(rcf_pool_find, rcf_pool, pools, npools, IX_POOL)
 
 const char *rcf_setval_get(const struct rcf_config *cfg, const char *name)
 {

@@ -112,6 +112,11 @@ static void check_file(struct checker *c, const char *path, const struct rc_loc 
 
 static void check_key_files(struct checker *c, const struct rcf_kmp *k)
 {
+	if (rcf_isset(k->my_public_key) && k->my_public_key.type != RCF_PK_X509PEM)
+		problem(c, true, &k->my_public_key.m.loc, "only x509pem public keys are supported");
+	if (rcf_isset(k->peers_public_key) && k->peers_public_key.type != RCF_PK_X509PEM)
+		problem(c, true, &k->peers_public_key.m.loc,
+			"only x509pem public keys are supported");
 	for (size_t i = 0; i < k->my_id.n; i++)
 		if (k->my_id.v[i].type == RCF_ID_KEYID && k->my_id.v[i].qual == RCF_IDQ_FILE)
 			check_file(c, k->my_id.v[i].value, &k->my_id.v[i].loc, "keyid file");

@@ -398,7 +398,8 @@ struct rcf_config {
 	struct rcf_sa **sas;
 	struct rcf_pool **pools;
 	struct rcf_setval *setvals;
-	void *arena; /* private */
+	void *arena;      /* private */
+	void *name_index; /* private: hash index for the *_find functions */
 };
 
 /* Lookups by name: the first in file order (compat §1.6). */

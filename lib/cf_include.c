@@ -33,6 +33,7 @@ struct include_walk {
 	struct rc_diag *diag;
 	int max_depth;
 	int nincluded;
+	struct cf_budget *budget;
 	/* the files being read, outermost first */
 	int nopen;
 	struct open_file *open;
@@ -138,7 +139,7 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 		goto out;
 	}
 	const char *name = cf_tree_intern(w->tree, path);
-	struct cf_block *b = cf_parse_buffer(name, buf, len, w->diag);
+	struct cf_block *b = cf_parse_buffer(name, buf, len, w->budget, w->diag);
 	free(buf);
 	w->open[w->nopen].real = real;
 	w->open[w->nopen].name = name;
@@ -237,12 +238,13 @@ static void resolve_block(struct include_walk *w, struct cf_block *top, const ch
 
 void cf_resolve_includes(struct cf_tree *t, struct cf_block *top, const char *file,
 			 const char *main_real, const struct cf_parse_opts *opts,
-			 struct rc_diag *diag)
+			 struct cf_budget *budget, struct rc_diag *diag)
 {
 	struct include_walk w = {
 		.tree = t,
 		.opts = opts,
 		.diag = diag,
+		.budget = budget,
 		.max_depth = opts->max_include_depth > 0 ? opts->max_include_depth
 							 : DEFAULT_MAX_INCLUDE_DEPTH,
 	};

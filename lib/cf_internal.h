@@ -15,12 +15,22 @@
 #define CF_MAX_TOKEN (64 * 1024)
 #define CF_MAX_FILE (16 * 1024 * 1024)
 #define CF_MAX_BLOCK_DEPTH 64
+/* tokens in a whole configuration, includes counted: bounds the tree's
+ * memory (some 100 bytes a token) at a size no real file comes near */
+#define CF_MAX_TOKENS 1000000
+
+/* What one configuration (main file and includes) may still spend. */
+struct cf_budget {
+	size_t tokens_left;
+	bool exceeded; /* and reported: later files read as empty */
+};
 
 /* State of one lexer run over one file (flex's "extra" data). */
 struct cf_lexer {
 	const char *file; /* interned name for locations */
 	struct rc_diag *diag;
-	int line, col; /* where the next byte sits */
+	struct cf_budget *budget; /* shared by the files of one configuration */
+	int line, col;		  /* where the next byte sits */
 	/* Braces as written, so that end-of-file and stray '}' errors can
 	 * say where the open block started even when the parser is in the
 	 * middle of error recovery. */
@@ -66,7 +76,7 @@ const char *cf_tree_intern(struct cf_tree *t, const char *name);
  * a block with the statements that parsed (possibly none); errors go to
  * diag. */
 struct cf_block *cf_parse_buffer(const char *file, const char *buf, size_t len,
-				 struct rc_diag *diag);
+				 struct cf_budget *budget, struct rc_diag *diag);
 
 /* Check (with check_safe: rc_safefile_check, compat §0.4) and read a whole
  * configuration file of at most CF_MAX_FILE bytes.  On error returns -1
@@ -80,6 +90,6 @@ int cf_load_file(const char *path, bool check_safe, char **buf, size_t *len, cha
  * file for cycle detection (NULL for a string). */
 void cf_resolve_includes(struct cf_tree *t, struct cf_block *top, const char *file,
 			 const char *main_real, const struct cf_parse_opts *opts,
-			 struct rc_diag *diag);
+			 struct cf_budget *budget, struct rc_diag *diag);
 
 #endif

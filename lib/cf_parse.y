@@ -5,12 +5,13 @@
  *   block := '{' stmt* '}'
  *   item  := WORD | QSTR | ',' | '-'
  *
- * Keywords and the meaning of statements are left to the semantic pass.  On
- * a syntax error the parser resynchronises at the next ';' or '}' (or
- * parses the block that follows the bad tokens), so one run reports every
- * error of the file.  The lone-';' relaxation is what lets racoon2's
- * `script phase1_up "/x";;` and a plain `script phase1_up "/x";` both
- * work. */
+ * Keywords and the meaning of statements are left to the semantic pass.
+ * One run reports every syntax error of a file: a statement whose ';' is
+ * missing is kept as if it were there, a statement holding a token the
+ * lexer rejected is dropped at its ';', and anything else resynchronises
+ * at the next ';' or '}' (or after the block that follows the bad tokens).
+ * The lone-';' relaxation is what lets racoon2's `script phase1_up "/x";;`
+ * and a plain `script phase1_up "/x";` both work. */
 
 %define api.pure full
 %define api.prefix {cf_yy}

@@ -204,6 +204,7 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 	struct rc_loc loc = {file, 0, 0};
 	char err[256], *buf, *real;
 	size_t len;
+	struct cf_budget budget = {CF_MAX_TOKENS, false};
 	bool unsafe;
 
 	if (!opts)
@@ -214,10 +215,10 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 		cf_tree_free(t);
 		return NULL;
 	}
-	adopt_top(t, cf_parse_buffer(file, buf, len, diag), file);
+	adopt_top(t, cf_parse_buffer(file, buf, len, &budget, diag), file);
 	free(buf);
 	real = realpath(path, NULL);
-	cf_resolve_includes(t, &t->top, file, real ? real : path, opts, diag);
+	cf_resolve_includes(t, &t->top, file, real ? real : path, opts, &budget, diag);
 	free(real);
 	return t;
 }
@@ -228,11 +229,12 @@ struct cf_tree *cf_parse_string(const char *name, const char *text,
 	static const struct cf_parse_opts defaults = {.check_safe = true};
 	struct cf_tree *t = tree_new();
 	const char *file = cf_tree_intern(t, name ? name : "(string)");
+	struct cf_budget budget = {CF_MAX_TOKENS, false};
 
 	if (!opts)
 		opts = &defaults;
-	adopt_top(t, cf_parse_buffer(file, text, strlen(text), diag), file);
-	cf_resolve_includes(t, &t->top, NULL, NULL, opts, diag);
+	adopt_top(t, cf_parse_buffer(file, text, strlen(text), &budget, diag), file);
+	cf_resolve_includes(t, &t->top, NULL, NULL, opts, &budget, diag);
 	return t;
 }
 

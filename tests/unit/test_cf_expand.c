@@ -34,6 +34,8 @@ static const char *vals[] = {
 	"P", "${Q}",
 	"Q", "1${R}",
 	"R", "${P}",
+	"PING", "${PONG}",
+	"PONG", "${PING}",
 	"UNDEF_INSIDE", "${NOPE}",
 	"BAD_INSIDE", "${A",
 	"", "empty-name",
@@ -175,6 +177,8 @@ static void no_setval_table(void **state)
 static void cycles(void **state)
 {
 	fails_with(&ctx, "${SELF}", "setval SELF refers to itself: SELF -> SELF");
+	fails_with(&ctx, "${PING}", "setval PING refers to itself: PING -> PONG -> PING");
+	fails_with(&ctx, "a ${PONG} b", "setval PONG refers to itself: PONG -> PING -> PONG");
 	fails_with(&ctx, "${P}", "setval P refers to itself: P -> Q -> R -> P");
 	fails_with(&ctx, "${Q}", "setval Q refers to itself: Q -> R -> P -> Q");
 	fails_with(&ctx, "$[LOOP]", "environment variable LOOP refers to itself: LOOP -> LOOP");

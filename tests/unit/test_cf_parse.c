@@ -271,6 +271,32 @@ static void huge_tokens(void **state)
 	free(text);
 }
 
+static void too_many_tokens(void **state)
+{
+	/* 500,001 statements of two tokens: over the limit of a million */
+	size_t n = 500001;
+	char *text = rc_xmalloc(2 * n + 1);
+	struct rc_diag d;
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + 2 * i, "a;", 2);
+	text[2 * n] = '\0';
+	rc_diag_init(&d);
+	struct cf_tree *t = cf_parse_string("t.conf", text, &no_safe, &d);
+	assert_int_equal(d.nerrors, 1);
+	assert_string_equal(d.v[0].msg, "configuration too large (more than 1000000 tokens)");
+	assert_int_equal(d.v[0].loc.col, 1000001);
+	assert_int_equal(t->top.nstmts, n - 1);
+	cf_tree_free(t);
+	rc_diag_free(&d);
+	/* exactly at the limit is fine */
+	text[2 * (n - 1)] = '\0';
+	t = parse_ok(text);
+	assert_int_equal(t->top.nstmts, n - 1);
+	cf_tree_free(t);
+	free(text);
+}
+
 static void deep_nesting(void **state)
 {
 	size_t n = 10000;
@@ -359,6 +385,7 @@ int main(void)
 		cmocka_unit_test(brace_errors),
 		cmocka_unit_test(every_error_reported),
 		cmocka_unit_test(huge_tokens),
+		cmocka_unit_test(too_many_tokens),
 		cmocka_unit_test(deep_nesting),
 		cmocka_unit_test(stray_closers),
 		cmocka_unit_test(garbage),

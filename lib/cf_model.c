@@ -147,7 +147,9 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
 	if (!cf_has_vars(text))
 		return ar_strdup(b->cfg, text);
 	struct cf_expand_ctx ec = {
-		.setval = setval_lookup, .setval_ctx = b->cfg, .what = "value",
+		.setval = setval_lookup,
+		.setval_ctx = b->cfg,
+		.what = "value",
 	};
 	struct rc_loc l = mloc(loc);
 	char *r = cf_expand(text, &ec, &l, b->diag);
@@ -180,6 +182,7 @@ struct unit {
 	const char *name;
 	long long mul;
 };
+/* clang-format off */
 static const struct unit time_units[] = {
 	{ "sec", 1 }, { "secs", 1 }, { "second", 1 }, { "seconds", 1 },
 	{ "min", 60 }, { "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
@@ -190,6 +193,7 @@ static const struct unit byte_units[] = {
 	{ "B", 1 }, { "byte", 1 }, { "bytes", 1 }, { "KB", 1024 },
 	{ "MB", 1024 * 1024 }, { "GB", 1024LL * 1024 * 1024 }, { NULL, 0 },
 };
+/* clang-format on */
 
 static long long unit_mul(const struct unit *u, const char *name)
 {
@@ -213,7 +217,8 @@ static bool num_text(struct builder *b, const struct cf_item *it, long long *out
 	long long v = *s ? strtoll(s, &end, base) : 0;
 	if (!*s || end == s || *end) {
 		const char *suffix = *s ? end : s;
-		if (*s && end != s && (unit_mul(time_units, suffix) || unit_mul(byte_units, suffix)))
+		if (*s && end != s &&
+		    (unit_mul(time_units, suffix) || unit_mul(byte_units, suffix)))
 			ERR(b, &l,
 			    "'%s' is not a number (write the unit as a separate word: %.*s %s)", s,
 			    (int)(suffix - s), s, suffix);
@@ -263,8 +268,8 @@ static bool scaled(struct builder *b, const struct cf_item *it, size_t n, const 
 
 static bool bool_word(const char *w, long long *out)
 {
-	static const char *const on[] = { "on", "enable", "yes" };
-	static const char *const off[] = { "off", "disable", "no" };
+	static const char *const on[] = {"on", "enable", "yes"};
+	static const char *const off[] = {"off", "disable", "no"};
 	for (size_t i = 0; i < 3; i++) {
 		if (strcmp(w, on[i]) == 0)
 			return *out = 1, true;
@@ -279,10 +284,15 @@ static const struct {
 	const char *name;
 	enum rcf_macro m;
 } macros[] = {
-	{ "MY_IP", RCF_MY_IP }, { "MY_IPV4", RCF_MY_IPV4 }, { "MY_IPV6", RCF_MY_IPV6 },
-	{ "MY_IPV6_GLOBAL", RCF_MY_IPV6_GLOBAL }, { "MY_IPV6_LINKLOCAL", RCF_MY_IPV6_LINKLOCAL },
-	{ "MY_HOA", RCF_MY_HOA }, { "IP_ANY", RCF_IP_ANY }, { "IP_RW", RCF_IP_RW },
-	{ "IP_UNSPECIFIED", RCF_IP_UNSPECIFIED },
+	{"MY_IP", RCF_MY_IP},
+	{"MY_IPV4", RCF_MY_IPV4},
+	{"MY_IPV6", RCF_MY_IPV6},
+	{"MY_IPV6_GLOBAL", RCF_MY_IPV6_GLOBAL},
+	{"MY_IPV6_LINKLOCAL", RCF_MY_IPV6_LINKLOCAL},
+	{"MY_HOA", RCF_MY_HOA},
+	{"IP_ANY", RCF_IP_ANY},
+	{"IP_RW", RCF_IP_RW},
+	{"IP_UNSPECIFIED", RCF_IP_UNSPECIFIED},
 };
 
 enum rcf_macro rcf_macro_parse(const char *text, const char **ifname)
@@ -413,11 +423,12 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		return false;
 	}
 	const char *name = it[0].text;
-	if (ctx == CF_CTX_IKEV2 && (strcmp(d->name, "kmp_hash_alg") == 0 ||
-				    strcmp(d->name, "kmp_prf_alg") == 0) &&
+	if (ctx == CF_CTX_IKEV2 &&
+	    (strcmp(d->name, "kmp_hash_alg") == 0 || strcmp(d->name, "kmp_prf_alg") == 0) &&
 	    strncmp(name, "sha2_", 5) == 0 && rcf_alg_lookup(name)) {
 		char *real = rc_xasprintf("hmac_%s", name);
-		WARN(b, &l, "'%s' is the documentation's spelling; IKEv2 calls it '%s'", name, real);
+		WARN(b, &l, "'%s' is the documentation's spelling; IKEv2 calls it '%s'", name,
+		     real);
 		a->info = rcf_alg_lookup(real);
 		free(real);
 	} else {
@@ -476,8 +487,8 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ctx ctx,
 		     const struct cf_item *it, size_t n, struct rcf_alg *a, int *numeric)
 {
-	bool is_num = it[0].kind == CF_WORD && (it[0].text[0] == '-' ||
-						(it[0].text[0] >= '0' && it[0].text[0] <= '9'));
+	bool is_num = it[0].kind == CF_WORD &&
+		      (it[0].text[0] == '-' || (it[0].text[0] >= '0' && it[0].text[0] <= '9'));
 	struct rc_loc l = mloc(&it[0].loc);
 	if (*numeric >= 0 && *numeric != is_num) {
 		ERR(b, &l, "DH group names and numbers cannot be mixed in one list");
@@ -507,7 +518,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 /* ---- identities ---- */
 static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, struct rcf_id *id)
 {
-	static const char *const types[] = { "ipaddr", "email", "fqdn", "keyid", "x509_subject" };
+	static const char *const types[] = {"ipaddr", "email", "fqdn", "keyid", "x509_subject"};
 	struct rc_loc l = mloc(&it[0].loc);
 	id->loc = l;
 	size_t t;
@@ -525,7 +536,8 @@ static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, stru
 		id->qual = is_word(&it[i], "file") ? RCF_IDQ_FILE : RCF_IDQ_TAG;
 		if (id->type != RCF_ID_KEYID) {
 			struct rc_loc li = mloc(&it[i].loc);
-			WARN(b, &li, "'%s' qualifier ignored: it only applies to keyid", it[i].text);
+			WARN(b, &li, "'%s' qualifier ignored: it only applies to keyid",
+			     it[i].text);
 			id->qual = RCF_IDQ_NONE;
 		}
 		i++;
@@ -761,7 +773,7 @@ static bool parse_idlist(struct builder *b, const struct cf_stmt *st, struct rcf
 
 static bool parse_kmplist(struct builder *b, const struct cf_stmt *st, struct rcf_intlist *f)
 {
-	static const char *const kmps[] = { "ikev1", "ikev2", "kink" };
+	static const char *const kmps[] = {"ikev1", "ikev2", "kink"};
 	struct list_entry *e;
 	size_t n;
 	bool ok = true;
@@ -787,10 +799,10 @@ static bool parse_kmplist(struct builder *b, const struct cf_stmt *st, struct rc
 	return ok;
 }
 
-static bool parse_pubkey(struct builder *b, const struct cf_directive *d,
-			 const struct cf_stmt *st, struct rcf_pubkey *f)
+static bool parse_pubkey(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st,
+			 struct rcf_pubkey *f)
 {
-	static const char *const types[] = { "x509pem", "pkcs12", "ascii" };
+	static const char *const types[] = {"x509pem", "pkcs12", "ascii"};
 	const char *expect = "x509pem|pkcs12|ascii \"CERT\" \"FILE\"";
 	if (!need_items(b, st, (d->flags & CF_D_OPTVAL) ? 2 : 3, 3, expect))
 		return false;
@@ -816,19 +828,19 @@ static const struct {
 	const char *word;
 	enum rcf_script_event ev;
 } script_events[] = {
-	{ "phase1_up", RCF_SCR_PHASE1_UP }, { "ike_sa_up", RCF_SCR_PHASE1_UP },
-	{ "phase1_down", RCF_SCR_PHASE1_DOWN }, { "ike_sa_down", RCF_SCR_PHASE1_DOWN },
-	{ "phase1_rekey", RCF_SCR_PHASE1_REKEY }, { "ike_sa_rekey", RCF_SCR_PHASE1_REKEY },
-	{ "phase2_up", RCF_SCR_PHASE2_UP }, { "child_up", RCF_SCR_PHASE2_UP },
-	{ "phase2_down", RCF_SCR_PHASE2_DOWN }, { "child_down", RCF_SCR_PHASE2_DOWN },
-	{ "phase2_rekey", RCF_SCR_PHASE2_REKEY }, { "child_rekey", RCF_SCR_PHASE2_REKEY },
-	{ "migration", RCF_SCR_MIGRATION },
+	{"phase1_up", RCF_SCR_PHASE1_UP},	{"ike_sa_up", RCF_SCR_PHASE1_UP},
+	{"phase1_down", RCF_SCR_PHASE1_DOWN},	{"ike_sa_down", RCF_SCR_PHASE1_DOWN},
+	{"phase1_rekey", RCF_SCR_PHASE1_REKEY}, {"ike_sa_rekey", RCF_SCR_PHASE1_REKEY},
+	{"phase2_up", RCF_SCR_PHASE2_UP},	{"child_up", RCF_SCR_PHASE2_UP},
+	{"phase2_down", RCF_SCR_PHASE2_DOWN},	{"child_down", RCF_SCR_PHASE2_DOWN},
+	{"phase2_rekey", RCF_SCR_PHASE2_REKEY}, {"child_rekey", RCF_SCR_PHASE2_REKEY},
+	{"migration", RCF_SCR_MIGRATION},
 };
 
 const char *rcf_script_event_name(enum rcf_script_event ev)
 {
 	static const char *const names[RCF_SCR_COUNT] = {
-		"phase1_up", "phase1_down", "phase1_rekey", "phase2_up",
+		"phase1_up",   "phase1_down",  "phase1_rekey", "phase2_up",
 		"phase2_down", "phase2_rekey", "migration",
 	};
 	return (unsigned)ev < RCF_SCR_COUNT ? names[ev] : "?";
@@ -865,7 +877,8 @@ static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf
 			char w[256];
 			keep_first = first_wins;
 			WARN(b, &l, "script for %s already set at %s; %s",
-			     rcf_script_event_name(script_events[k].ev), where(&s->m.loc, w, sizeof(w)),
+			     rcf_script_event_name(script_events[k].ev),
+			     where(&s->m.loc, w, sizeof(w)),
 			     keep_first ? "the first one is used, as in racoon2"
 					: "this later one is used");
 		}
@@ -890,12 +903,32 @@ static const struct {
 	const char *name;
 	int proto;
 } protocols[] = {
-	{ "any", RCF_ULP_ANY }, { "icmp", 1 }, { "igmp", 2 }, { "ipip", 4 }, { "ipencap", 4 },
-	{ "tcp", 6 }, { "udp", 17 }, { "dccp", 33 }, { "ipv6", 41 }, { "rsvp", 46 },
-	{ "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "icmp6", 58 }, { "ipv6-icmp", 58 },
-	{ "icmpv6", 58 }, { "ospf", 89 }, { "pim", 103 }, { "ipcomp", 108 }, { "vrrp", 112 },
-	{ "l2tp", 115 }, { "sctp", 132 }, { "mh", 135 }, { "ipv6-mh", 135 },
-	{ "mobility-header", 135 }, { "udplite", 136 },
+	{"any", RCF_ULP_ANY},
+	{"icmp", 1},
+	{"igmp", 2},
+	{"ipip", 4},
+	{"ipencap", 4},
+	{"tcp", 6},
+	{"udp", 17},
+	{"dccp", 33},
+	{"ipv6", 41},
+	{"rsvp", 46},
+	{"gre", 47},
+	{"esp", 50},
+	{"ah", 51},
+	{"icmp6", 58},
+	{"ipv6-icmp", 58},
+	{"icmpv6", 58},
+	{"ospf", 89},
+	{"pim", 103},
+	{"ipcomp", 108},
+	{"vrrp", 112},
+	{"l2tp", 115},
+	{"sctp", 132},
+	{"mh", 135},
+	{"ipv6-mh", 135},
+	{"mobility-header", 135},
+	{"udplite", 136},
 };
 
 int rcf_protocol_lookup(const char *name)
@@ -961,7 +994,8 @@ static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct c
 		ERR(b, &l, "unknown section '%s'%s%s%s", it->text, sugg ? "; did you mean '" : "",
 		    sugg ? sugg : "", sugg ? "'?" : "");
 	else if (sugg)
-		ERR(b, &l, "unknown directive '%s' in %s; did you mean '%s'?", it->text, what, sugg);
+		ERR(b, &l, "unknown directive '%s' in %s; did you mean '%s'?", it->text, what,
+		    sugg);
 	else
 		ERR(b, &l, "unknown directive '%s' in %s", it->text, what);
 }
@@ -1049,7 +1083,8 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 
 	switch (d->form) {
 	case CF_F_UNSUPPORTED:
-		ERR(b, &l, "'%s' is not supported (racoon2 reserved the word but never accepted it)",
+		ERR(b, &l,
+		    "'%s' is not supported (racoon2 reserved the word but never accepted it)",
 		    d->name);
 		return;
 	case CF_F_FLAG:
@@ -1061,7 +1096,8 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 		parse_script(b, st, field, cf_ctx_info(ctx)->first_wins);
 		return;
 	case CF_F_BLOCK:
-		if (d->child == CF_CTX_IKEV1 || d->child == CF_CTX_IKEV2 || d->child == CF_CTX_KINK) {
+		if (d->child == CF_CTX_IKEV1 || d->child == CF_CTX_IKEV2 ||
+		    d->child == CF_CTX_KINK) {
 			kmp_block(b, d, st, field);
 			return;
 		}
@@ -1084,7 +1120,8 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 			return;
 		}
 		if (cf_ctx_info(ctx)->first_wins) {
-			WARN(b, &l, "duplicate '%s' (first at %s); the first one is used, as in racoon2",
+			WARN(b, &l,
+			     "duplicate '%s' (first at %s); the first one is used, as in racoon2",
 			     d->name, w);
 			discard = true;
 		} else {
@@ -1109,8 +1146,7 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 	}
 }
 
-static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_block *blk,
-			  void *obj)
+static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_block *blk, void *obj)
 {
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *st = &blk->stmts[i];
@@ -1179,7 +1215,8 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 	for (size_t i = 0; i < cfg->nsetvals; i++)
 		if (strcmp(cfg->setvals[i].name, name->text) == 0) {
 			char w[256];
-			WARN(b, &l, "setval '%s' is already defined at %s; the first definition is used",
+			WARN(b, &l,
+			     "setval '%s' is already defined at %s; the first definition is used",
 			     name->text, where(&cfg->setvals[i].loc, w, sizeof(w)));
 			return;
 		}
@@ -1254,7 +1291,8 @@ static void default_section(struct builder *b, const struct cf_stmt *st)
 			obj = &cfg->default_remote;
 			break;
 		case CF_CTX_POLICY:
-			seen = &b->seen_dpolicy, first = &b->dpolicy_loc, obj = &cfg->default_policy;
+			seen = &b->seen_dpolicy, first = &b->dpolicy_loc,
+			obj = &cfg->default_policy;
 			break;
 		case CF_CTX_IPSEC:
 			seen = &b->seen_dipsec, first = &b->dipsec_loc, obj = &cfg->default_ipsec;
@@ -1306,7 +1344,7 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 			ERR(b, &l, "expected an address range START - END");
 			continue;
 		}
-		struct rcf_pool_range r = { .loc = l };
+		struct rcf_pool_range r = {.loc = l};
 		if (!pool_end(b, &e->items[0], &r.start) || !pool_end(b, &e->items[2], &r.end))
 			continue;
 		if (r.start.family != r.end.family) {
@@ -1327,8 +1365,7 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 	}
 }
 
-static void named_section(struct builder *b, const struct cf_directive *d,
-			  const struct cf_stmt *st)
+static void named_section(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st)
 {
 	struct rcf_config *cfg = b->cfg;
 	struct rc_loc l = mloc(&st->items[0].loc);
@@ -1442,7 +1479,8 @@ static void inherit(enum cf_ctx ctx, void *dst, const void *src, int builtin)
 				continue;
 			if (d->form == CF_F_SCRIPT) {
 				struct rcf_str *ds = (void *)((char *)dst + d->off);
-				const struct rcf_str *ss = src ? (const void *)((const char *)src + d->off) : NULL;
+				const struct rcf_str *ss =
+					src ? (const void *)((const char *)src + d->off) : NULL;
 				for (int e = 0; ss && e < RCF_SCR_COUNT; e++)
 					if (ds[e].m.origin == RCF_UNSET &&
 					    ss[e].m.origin == RCF_EXPLICIT) {
@@ -1451,12 +1489,13 @@ static void inherit(enum cf_ctx ctx, void *dst, const void *src, int builtin)
 					}
 				continue;
 			}
-			if (d->form == CF_F_BLOCK && (d->child == CF_CTX_IKEV1 ||
-						      d->child == CF_CTX_IKEV2 ||
-						      d->child == CF_CTX_KINK))
+			if (d->form == CF_F_BLOCK &&
+			    (d->child == CF_CTX_IKEV1 || d->child == CF_CTX_IKEV2 ||
+			     d->child == CF_CTX_KINK))
 				continue;
 			struct rcf_meta *dm = (void *)((char *)dst + d->off);
-			const struct rcf_meta *sm = src ? (const void *)((const char *)src + d->off) : NULL;
+			const struct rcf_meta *sm =
+				src ? (const void *)((const char *)src + d->off) : NULL;
 			if (dm->origin == RCF_UNSET && sm && sm->origin == RCF_EXPLICIT) {
 				memcpy(dm, sm, d->size);
 				dm->origin = RCF_INHERITED;
@@ -1469,13 +1508,12 @@ static void inherit(enum cf_ctx ctx, void *dst, const void *src, int builtin)
 		}
 }
 
-static const enum cf_ctx kmp_ctx[RCF_KMP_COUNT] = { CF_CTX_IKEV1, CF_CTX_IKEV2, CF_CTX_KINK };
+static const enum cf_ctx kmp_ctx[RCF_KMP_COUNT] = {CF_CTX_IKEV1, CF_CTX_IKEV2, CF_CTX_KINK};
 
 static void inherit_remote(struct rcf_config *cfg, struct rcf_remote *rm)
 {
-	const struct rcf_remote *def = cfg->has_default_remote && rm != &cfg->default_remote
-					       ? &cfg->default_remote
-					       : NULL;
+	const struct rcf_remote *def =
+		cfg->has_default_remote && rm != &cfg->default_remote ? &cfg->default_remote : NULL;
 	for (int p = 0; p < RCF_KMP_COUNT; p++) {
 		rm->kmp[p].proto = (enum rcf_kmp_proto)p;
 		inherit(kmp_ctx[p], &rm->kmp[p], def ? &def->kmp[p] : NULL, p);
@@ -1534,15 +1572,15 @@ static void apply_ulp(struct builder *b, struct rcf_selector *s)
 		if (u->nparams > 1)
 			WARN(b, &u->m.loc, "spurious extra ulp parameter: MH takes only a type");
 	} else {
-		WARN(b, &u->m.loc, "spurious extra ulp parameter: only icmp, icmp6 and mh take numbers");
+		WARN(b, &u->m.loc,
+		     "spurious extra ulp parameter: only icmp, icmp6 and mh take numbers");
 	}
 }
 
 /* ---- index resolution (compat §1.7 step 5) ---- */
-static void ref_problem(struct builder *b, bool used, const struct rc_loc *at, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
-static void ref_problem(struct builder *b, bool used, const struct rc_loc *at, const char *fmt,
-			...)
+static void ref_problem(struct builder *b, bool used, const struct rc_loc *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void ref_problem(struct builder *b, bool used, const struct rc_loc *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -1575,7 +1613,8 @@ static void resolve(struct builder *b)
 	for (size_t i = 0; i < cfg->npolicies; i++) {
 		struct rcf_policy *p = cfg->policies[i];
 		if (rcf_policy_find(cfg, p->name) != p) {
-			WARN(b, &p->loc, "policy '%s' is defined again here; the first one (%s) is used",
+			WARN(b, &p->loc,
+			     "policy '%s' is defined again here; the first one (%s) is used",
 			     p->name, where(&rcf_policy_find(cfg, p->name)->loc, w, sizeof(w)));
 			continue;
 		}
@@ -1583,16 +1622,20 @@ static void resolve(struct builder *b)
 			p->remote = rcf_remote_find(cfg, p->remote_index.v);
 			if (!p->remote)
 				ref_problem(b, p->used, &p->remote_index.m.loc,
-					    "policy '%s' (%s) refers to remote '%s', which is not defined",
-					    p->name, where(&p->loc, w, sizeof(w)), p->remote_index.v);
+					    "policy '%s' (%s) refers to remote '%s', which is not "
+					    "defined",
+					    p->name, where(&p->loc, w, sizeof(w)),
+					    p->remote_index.v);
 		}
 		p->ipsec = ar_array(cfg, p->ipsec_index.n, sizeof(*p->ipsec));
 		for (size_t k = 0; k < p->ipsec_index.n; k++) {
 			const struct rcf_ipsec *ip = rcf_ipsec_find(cfg, p->ipsec_index.v[k]);
 			if (!ip) {
 				ref_problem(b, p->used, &p->ipsec_index.locs[k],
-					    "policy '%s' (%s) refers to ipsec '%s', which is not defined",
-					    p->name, where(&p->loc, w, sizeof(w)), p->ipsec_index.v[k]);
+					    "policy '%s' (%s) refers to ipsec '%s', which is not "
+					    "defined",
+					    p->name, where(&p->loc, w, sizeof(w)),
+					    p->ipsec_index.v[k]);
 				continue;
 			}
 			if (p->used)
@@ -1603,7 +1646,8 @@ static void resolve(struct builder *b)
 	for (size_t i = 0; i < cfg->nipsecs; i++) {
 		struct rcf_ipsec *ip = cfg->ipsecs[i];
 		if (rcf_ipsec_find(cfg, ip->name) != ip) {
-			WARN(b, &ip->loc, "ipsec '%s' is defined again here; the first one (%s) is used",
+			WARN(b, &ip->loc,
+			     "ipsec '%s' is defined again here; the first one (%s) is used",
 			     ip->name, where(&rcf_ipsec_find(cfg, ip->name)->loc, w, sizeof(w)));
 			continue;
 		}
@@ -1611,21 +1655,23 @@ static void resolve(struct builder *b)
 			const struct rc_loc *at = &ip->sa_index.locs[k];
 			const struct rcf_sa *sa = rcf_sa_find(cfg, ip->sa_index.v[k]);
 			if (!sa) {
-				ref_problem(b, ip->used, at,
-					    "ipsec '%s' (%s) refers to sa '%s', which is not defined",
-					    ip->name, where(&ip->loc, w, sizeof(w)), ip->sa_index.v[k]);
+				ref_problem(
+					b, ip->used, at,
+					"ipsec '%s' (%s) refers to sa '%s', which is not defined",
+					ip->name, where(&ip->loc, w, sizeof(w)), ip->sa_index.v[k]);
 				continue;
 			}
 			if (ip->used)
 				((struct rcf_sa *)sa)->used = true;
 			if (!rcf_isset(sa->sa_protocol)) {
-				ref_problem(b, ip->used, at, "sa '%s' (%s) has no sa_protocol", sa->name,
-					    where(&sa->loc, w, sizeof(w)));
+				ref_problem(b, ip->used, at, "sa '%s' (%s) has no sa_protocol",
+					    sa->name, where(&sa->loc, w, sizeof(w)));
 				continue;
 			}
-			const struct rcf_sa **slot = sa->sa_protocol.v == RCF_SAP_AH    ? &ip->ah
-						     : sa->sa_protocol.v == RCF_SAP_ESP ? &ip->esp
-											: &ip->ipcomp;
+			const struct rcf_sa **slot = sa->sa_protocol.v == RCF_SAP_AH ? &ip->ah
+						     : sa->sa_protocol.v == RCF_SAP_ESP
+							     ? &ip->esp
+							     : &ip->ipcomp;
 			if (*slot) {
 				ref_problem(b, ip->used, at,
 					    "ipsec '%s' has two sa of protocol %s: '%s' and '%s'",
@@ -1675,8 +1721,8 @@ static void check_duplicate_names(struct builder *b)
 		const struct rcf_sa *first = rcf_sa_find(cfg, cfg->sas[i]->name);
 		if (first != cfg->sas[i])
 			WARN(b, &cfg->sas[i]->loc,
-			     "sa '%s' is defined again here; the first one (%s) is used", first->name,
-			     where(&first->loc, w, sizeof(w)));
+			     "sa '%s' is defined again here; the first one (%s) is used",
+			     first->name, where(&first->loc, w, sizeof(w)));
 	}
 	for (size_t i = 0; i < cfg->npools; i++) {
 		const struct rcf_pool *first = rcf_pool_find(cfg, cfg->pools[i]->name);
@@ -1696,11 +1742,14 @@ static void check_duplicate_names(struct builder *b)
 }
 
 /* ---- entry points ---- */
+static void index_build(struct rcf_config *cfg);
+static void index_free(struct rcf_config *cfg);
+
 struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon daemon,
 				  struct rc_diag *diag)
 {
 	struct rcf_config *cfg = rc_xcalloc(1, sizeof(*cfg));
-	struct builder b = { .cfg = cfg, .diag = diag };
+	struct builder b = {.cfg = cfg, .diag = diag};
 	const struct cf_block *top = &tree->top;
 
 	cfg->daemon = daemon;
@@ -1712,6 +1761,7 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 	check_setvals(&b);
 	for (size_t i = 0; i < top->nstmts; i++)
 		top_statement(&b, &top->stmts[i]);
+	index_build(cfg);
 	apply_inheritance(&b);
 	check_duplicate_names(&b);
 	resolve(&b);
@@ -1730,6 +1780,7 @@ void rcf_free(struct rcf_config *cfg)
 		next = blk->next;
 		free(blk);
 	}
+	index_free(cfg);
 	free(cfg->remotes);
 	free(cfg->selectors);
 	free(cfg->policies);
@@ -1740,20 +1791,92 @@ void rcf_free(struct rcf_config *cfg)
 	free(cfg);
 }
 
-#define FIND(fn, type, arr, n)                                                  \
-	const struct type *fn(const struct rcf_config *cfg, const char *name)   \
-	{                                                                       \
-		for (size_t i = 0; cfg && name && i < cfg->n; i++)             \
-			if (strcmp(cfg->arr[i]->name, name) == 0)              \
-				return cfg->arr[i];                            \
-		return NULL;                                                    \
+/* Name lookups go through one hash table per kind, so resolving N selectors
+ * against N policies is not N^2 string compares.  Every kind's struct starts
+ * with its name; the first definition in file order is the one indexed. */
+enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_COUNT };
+
+struct name_table {
+	size_t cap; /* power of two, at least twice the entries */
+	void **slots;
+};
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *name_of(const void *obj)
+{
+	return *(const char *const *)obj;
+}
+
+static void table_build(struct name_table *t, void *const *objs, size_t n)
+{
+	t->cap = 16;
+	while (t->cap < 2 * n)
+		t->cap *= 2;
+	t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = hash_name(name_of(objs[i])) & (t->cap - 1);
+		while (t->slots[k] && strcmp(name_of(t->slots[k]), name_of(objs[i])) != 0)
+			k = (k + 1) & (t->cap - 1);
+		if (!t->slots[k])
+			t->slots[k] = objs[i];
 	}
-FIND(rcf_remote_find, rcf_remote, remotes, nremotes)
-FIND(rcf_selector_find, rcf_selector, selectors, nselectors)
-FIND(rcf_policy_find, rcf_policy, policies, npolicies)
-FIND(rcf_ipsec_find, rcf_ipsec, ipsecs, nipsecs)
-FIND(rcf_sa_find, rcf_sa, sas, nsas)
-FIND(rcf_pool_find, rcf_pool, pools, npools)
+}
+
+static void *table_find(const struct name_table *t, const char *name)
+{
+	size_t k = hash_name(name) & (t->cap - 1);
+	for (; t->slots[k]; k = (k + 1) & (t->cap - 1))
+		if (strcmp(name_of(t->slots[k]), name) == 0)
+			return t->slots[k];
+	return NULL;
+}
+
+static void index_build(struct rcf_config *cfg)
+{
+	struct name_table *ix = rc_xcalloc(IX_COUNT, sizeof(*ix));
+	table_build(&ix[IX_REMOTE], (void *const *)cfg->remotes, cfg->nremotes);
+	table_build(&ix[IX_SELECTOR], (void *const *)cfg->selectors, cfg->nselectors);
+	table_build(&ix[IX_POLICY], (void *const *)cfg->policies, cfg->npolicies);
+	table_build(&ix[IX_IPSEC], (void *const *)cfg->ipsecs, cfg->nipsecs);
+	table_build(&ix[IX_SA], (void *const *)cfg->sas, cfg->nsas);
+	table_build(&ix[IX_POOL], (void *const *)cfg->pools, cfg->npools);
+	cfg->name_index = ix;
+}
+
+static void index_free(struct rcf_config *cfg)
+{
+	struct name_table *ix = cfg->name_index;
+	for (int i = 0; ix && i < IX_COUNT; i++)
+		free(ix[i].slots);
+	free(ix);
+	cfg->name_index = NULL;
+}
+
+#define FIND(fn, type, arr, n, kind)                                                               \
+	const struct type *fn(const struct rcf_config *cfg, const char *name)                      \
+	{                                                                                          \
+		if (!cfg || !name)                                                                 \
+			return NULL;                                                               \
+		if (cfg->name_index)                                                               \
+			return table_find(&((struct name_table *)cfg->name_index)[kind], name);    \
+		for (size_t i = 0; i < cfg->n; i++)                                                \
+			if (strcmp(cfg->arr[i]->name, name) == 0)                                  \
+				return cfg->arr[i];                                                \
+		return NULL;                                                                       \
+	}
+FIND(rcf_remote_find, rcf_remote, remotes, nremotes, IX_REMOTE)
+FIND(rcf_selector_find, rcf_selector, selectors, nselectors, IX_SELECTOR)
+FIND(rcf_policy_find, rcf_policy, policies, npolicies, IX_POLICY)
+FIND(rcf_ipsec_find, rcf_ipsec, ipsecs, nipsecs, IX_IPSEC)
+FIND(rcf_sa_find, rcf_sa, sas, nsas, IX_SA)
+FIND(rcf_pool_find, rcf_pool, pools, npools, IX_POOL)
 
 const char *rcf_setval_get(const struct rcf_config *cfg, const char *name)
 {

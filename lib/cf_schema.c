@@ -10,6 +10,7 @@
 #include "util.h"
 
 /* ---- reserved words (compat Appendix B) ---- */
+/* clang-format off */
 static const char *const keywords[] = {
 	"on", "off", "enable", "disable", "yes", "no", "infinite",
 	"sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour",
@@ -52,6 +53,7 @@ static const char *const keywords[] = {
 	"esp_enc_alg", "esp_auth_alg", "ah_auth_alg", "ipcomp_alg", "spi", "sa_protocol",
 	"esp", "ah", "ipcomp", "addresspool",
 };
+/* clang-format on */
 
 bool cf_is_keyword(const char *word)
 {
@@ -62,6 +64,7 @@ bool cf_is_keyword(const char *word)
 }
 
 /* ---- enum word lists ---- */
+/* clang-format off */
 #define WORDS(name, ...) static const char *const name[] = { __VA_ARGS__, NULL }
 #define VALS(name, ...) static const int name[] = { __VA_ARGS__ }
 
@@ -288,39 +291,44 @@ static const struct cf_directive default_tab[] = {
 };
 
 static const struct cf_directive top_tab[] = {
-	{ "setval", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_SETVAL },
-	{ "default", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_DEFAULT },
-	{ "interface", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_INTERFACE },
-	{ "resolver", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_RESOLVER },
-	{ "remote", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_REMOTE },
-	{ "selector", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_SELECTOR },
-	{ "policy", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_POLICY },
-	{ "ipsec", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_IPSEC },
-	{ "sa", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_SA },
-	{ "addresspool", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_POOL },
+	/* clang-format on */
+	{"setval", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_SETVAL},
+	{"default", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_DEFAULT},
+	{"interface", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_INTERFACE},
+	{"resolver", CF_F_SECTION, CF_D_ONCE, .child = CF_CTX_RESOLVER},
+	{"remote", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_REMOTE},
+	{"selector", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_SELECTOR},
+	{"policy", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_POLICY},
+	{"ipsec", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_IPSEC},
+	{"sa", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_SA},
+	{"addresspool", CF_F_SECTION, CF_D_NAMED, .child = CF_CTX_POOL},
 	END,
 };
 
-#define TABLES(...) (const struct cf_directive *const[]){ __VA_ARGS__, NULL }
+#define TABLES(...)                                                                                \
+	(const struct cf_directive *const[])                                                       \
+	{                                                                                          \
+		__VA_ARGS__, NULL                                                                  \
+	}
 
 static const struct cf_ctx_info ctx_infos[CF_CTX_COUNT] = {
-	[CF_CTX_TOP] = { "top level", TABLES(top_tab), false },
-	[CF_CTX_SETVAL] = { "setval section", TABLES(NULL), false },
-	[CF_CTX_INTERFACE] = { "interface section", TABLES(interface_tab), false },
-	[CF_CTX_RESOLVER] = { "resolver section", TABLES(resolver_tab), false },
-	[CF_CTX_REMOTE] = { "remote section", TABLES(remote_tab), false },
-	[CF_CTX_IKEV1] = { "ikev1 block", TABLES(kmp_common, kmp_v1v2, kmp_v1), false },
-	[CF_CTX_IKEV2] = { "ikev2 block", TABLES(kmp_common, kmp_v1v2, kmp_v2), true },
-	[CF_CTX_KINK] = { "kink block", TABLES(kmp_common, kmp_kink), false },
-	[CF_CTX_PROVIDE] = { "provide block", TABLES(provide_tab), true },
-	[CF_CTX_REQUEST] = { "request block", TABLES(request_tab), false },
-	[CF_CTX_SCRIPT] = { "script block", TABLES(NULL), false },
-	[CF_CTX_SELECTOR] = { "selector section", TABLES(selector_tab), false },
-	[CF_CTX_POLICY] = { "policy section", TABLES(policy_tab), false },
-	[CF_CTX_IPSEC] = { "ipsec section", TABLES(ipsec_tab), false },
-	[CF_CTX_SA] = { "sa section", TABLES(sa_tab), false },
-	[CF_CTX_POOL] = { "addresspool section", TABLES(NULL), false },
-	[CF_CTX_DEFAULT] = { "default section", TABLES(default_tab), false },
+	[CF_CTX_TOP] = {"top level", TABLES(top_tab), false},
+	[CF_CTX_SETVAL] = {"setval section", TABLES(NULL), false},
+	[CF_CTX_INTERFACE] = {"interface section", TABLES(interface_tab), false},
+	[CF_CTX_RESOLVER] = {"resolver section", TABLES(resolver_tab), false},
+	[CF_CTX_REMOTE] = {"remote section", TABLES(remote_tab), false},
+	[CF_CTX_IKEV1] = {"ikev1 block", TABLES(kmp_common, kmp_v1v2, kmp_v1), false},
+	[CF_CTX_IKEV2] = {"ikev2 block", TABLES(kmp_common, kmp_v1v2, kmp_v2), true},
+	[CF_CTX_KINK] = {"kink block", TABLES(kmp_common, kmp_kink), false},
+	[CF_CTX_PROVIDE] = {"provide block", TABLES(provide_tab), true},
+	[CF_CTX_REQUEST] = {"request block", TABLES(request_tab), false},
+	[CF_CTX_SCRIPT] = {"script block", TABLES(NULL), false},
+	[CF_CTX_SELECTOR] = {"selector section", TABLES(selector_tab), false},
+	[CF_CTX_POLICY] = {"policy section", TABLES(policy_tab), false},
+	[CF_CTX_IPSEC] = {"ipsec section", TABLES(ipsec_tab), false},
+	[CF_CTX_SA] = {"sa section", TABLES(sa_tab), false},
+	[CF_CTX_POOL] = {"addresspool section", TABLES(NULL), false},
+	[CF_CTX_DEFAULT] = {"default section", TABLES(default_tab), false},
 };
 
 const struct cf_ctx_info *cf_ctx_info(enum cf_ctx ctx)

@@ -18,10 +18,12 @@
 #define V1ESP RCF_USE_V1_ESP_ENC
 #define KERN RCF_USE_KERNEL
 #define ALLENC (V1E | V2E | V2ESP | V1ESP | KERN)
-#define AUTHALL (RCF_USE_V1_HASH | RCF_USE_V2_INTEG | RCF_USE_V2_PRF | RCF_USE_V2_AUTH | \
-		 RCF_USE_V1_AUTH | KERN)
+#define AUTHALL                                                                                    \
+	(RCF_USE_V1_HASH | RCF_USE_V2_INTEG | RCF_USE_V2_PRF | RCF_USE_V2_AUTH | RCF_USE_V1_AUTH | \
+	 KERN)
 #define AEAD2 (V2E | V2ESP | KERN)
 
+/* clang-format off */
 static const struct rcf_alg_info algs[] = {
 	/* encryption */
 	{ "des_cbc", ENC, V1E | V1ESP | KERN, 0, 64, false, false },
@@ -96,6 +98,7 @@ static const struct rcf_alg_info algs[] = {
 	{ "deflate", COMP, RCF_USE_COMP | KERN, 0, 0, false, false },
 	{ "lzs", COMP, RCF_USE_COMP | KERN, 0, 0, false, false },
 };
+/* clang-format on */
 
 const struct rcf_alg_info *rcf_alg_lookup(const char *name)
 {

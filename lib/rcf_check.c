@@ -40,15 +40,15 @@ static const struct rc_loc *kmp_loc(const struct rcf_remote *rm, const struct rc
 /* ---- iked ---- */
 static bool is_weak(const struct rcf_alg_info *a)
 {
-	static const char *const weak[] = { "des_cbc", "md5", "hmac_md5", "modp768", "modp1024" };
+	static const char *const weak[] = {"des_cbc", "md5", "hmac_md5", "modp768", "modp1024"};
 	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++)
 		if (strcmp(a->name, weak[i]) == 0)
 			return true;
 	return false;
 }
 
-static void check_algs(struct checker *c, const struct rcf_remote *rm,
-		       const struct rcf_alglist *l, unsigned use, const char *what)
+static void check_algs(struct checker *c, const struct rcf_remote *rm, const struct rcf_alglist *l,
+		       unsigned use, const char *what)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct rcf_alg *a = &l->v[i];
@@ -61,12 +61,14 @@ static void check_algs(struct checker *c, const struct rcf_remote *rm,
 			problem(c, true, &a->loc,
 				"remote '%s': '%s' needs a key length (e.g. %s,256)", rm->name,
 				a->info->name, a->info->name);
-		if (a->info->keylen < 0 && a->keylen > 0 && a->keylen != 128 &&
-		    a->keylen != 192 && a->keylen != 256)
-			problem(c, true, &a->loc, "remote '%s': key length %d is not valid for '%s'",
-				rm->name, a->keylen, a->info->name);
+		if (a->info->keylen < 0 && a->keylen > 0 && a->keylen != 128 && a->keylen != 192 &&
+		    a->keylen != 256)
+			problem(c, true, &a->loc,
+				"remote '%s': key length %d is not valid for '%s'", rm->name,
+				a->keylen, a->info->name);
 		if (is_weak(a->info))
-			problem(c, false, &a->loc, "remote '%s': '%s' is weak; consider a stronger algorithm",
+			problem(c, false, &a->loc,
+				"remote '%s': '%s' is weak; consider a stronger algorithm",
 				rm->name, a->info->name);
 		if (a->key)
 			problem(c, false, &a->loc, "remote '%s': the key given for '%s' is ignored",
@@ -98,6 +100,35 @@ static void check_psk(struct checker *c, const struct rcf_remote *rm, const stru
 			k->pre_shared_key.v, err);
 }
 
+/* compat §0.4: keyid and certificate files must be safe files */
+static void check_file(struct checker *c, const char *path, const struct rc_loc *loc,
+		       const char *what)
+{
+	char err[128];
+	if (c->cfg->check_safe && path && *path &&
+	    rc_safefile_check(path, false, err, sizeof(err)) != 0)
+		problem(c, true, loc, "%s %s: %s", what, path, err);
+}
+
+static void check_key_files(struct checker *c, const struct rcf_kmp *k)
+{
+	if (rcf_isset(k->my_public_key) && k->my_public_key.type != RCF_PK_X509PEM)
+		problem(c, true, &k->my_public_key.m.loc, "only x509pem public keys are supported");
+	if (rcf_isset(k->peers_public_key) && k->peers_public_key.type != RCF_PK_X509PEM)
+		problem(c, true, &k->peers_public_key.m.loc,
+			"only x509pem public keys are supported");
+	for (size_t i = 0; i < k->my_id.n; i++)
+		if (k->my_id.v[i].type == RCF_ID_KEYID && k->my_id.v[i].qual == RCF_IDQ_FILE)
+			check_file(c, k->my_id.v[i].value, &k->my_id.v[i].loc, "keyid file");
+	if (rcf_isset(k->my_public_key)) {
+		check_file(c, k->my_public_key.cert, &k->my_public_key.m.loc, "certificate file");
+		check_file(c, k->my_public_key.priv, &k->my_public_key.m.loc, "private key file");
+	}
+	if (rcf_isset(k->peers_public_key))
+		check_file(c, k->peers_public_key.cert, &k->peers_public_key.m.loc,
+			   "certificate file");
+}
+
 static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 {
 	const struct rcf_kmp *k = rcf_ikev2_get(rm);
@@ -113,14 +144,16 @@ static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 		const char *m = a->info->name;
 		if (!(a->info->use & RCF_USE_V2_AUTHM))
 			problem(c, true, &a->loc,
-				"remote '%s': auth method '%s' is not supported by IKEv2 (psk, rsasig, dss)",
+				"remote '%s': auth method '%s' is not supported by IKEv2 (psk, "
+				"rsasig, dss)",
 				rm->name, m);
 		else if (strcmp(m, "psk") == 0)
 			check_psk(c, rm, k);
 		else if (!rcf_isset(k->peers_public_key))
-			problem(c, strict, &a->loc, "remote '%s': auth method %s needs peers_public_key",
-				rm->name, m);
+			problem(c, strict, &a->loc,
+				"remote '%s': auth method %s needs peers_public_key", rm->name, m);
 	}
+	check_key_files(c, k);
 	check_algs(c, rm, &k->kmp_enc_alg, RCF_USE_V2_ENC, "encryption algorithm");
 	check_algs(c, rm, &k->kmp_hash_alg, RCF_USE_V2_INTEG, "integrity algorithm");
 	check_algs(c, rm, &k->kmp_prf_alg, RCF_USE_V2_PRF, "PRF");
@@ -149,18 +182,20 @@ static bool lists(const struct rcf_remote *rm, enum rcf_kmp_proto p)
 
 static void check_remote_iked(struct checker *c, const struct rcf_remote *rm)
 {
-	static const char *const names[] = { "ikev1", "ikev2", "kink" };
+	static const char *const names[] = {"ikev1", "ikev2", "kink"};
 	if (rm->acceptable_kmp.m.origin == RCF_EXPLICIT)
 		for (size_t i = 0; i < rm->acceptable_kmp.n; i++) {
 			int p = rm->acceptable_kmp.v[i];
 			if (p != RCF_KMP_KINK && !rm->kmp[p].present)
 				problem(c, !rm->is_default, &rm->acceptable_kmp.m.loc,
-					"remote '%s': acceptable_kmp lists %s but there is no %s block",
+					"remote '%s': acceptable_kmp lists %s but there is no %s "
+					"block",
 					rm->name, names[p], names[p]);
 		}
 	if (rm->kmp[RCF_KMP_IKEV1].present || lists(rm, RCF_KMP_IKEV1))
 		problem(c, false, kmp_loc(rm, &rm->kmp[RCF_KMP_IKEV1]),
-			"remote '%s': IKEv1 is not supported yet; its settings are ignored", rm->name);
+			"remote '%s': IKEv1 is not supported yet; its settings are ignored",
+			rm->name);
 	if (rm->kmp[RCF_KMP_IKEV2].present) {
 		const struct rcf_addrlist *pa = &rm->kmp[RCF_KMP_IKEV2].peers_ipaddr;
 		check_ikev2(c, rm);
@@ -177,7 +212,8 @@ static void check_proposals(struct checker *c, const struct rcf_policy *p)
 {
 	if (p->used && rcf_isset(p->action) && p->action.v == RCF_ACT_AUTO_IPSEC &&
 	    p->ipsec_index.n == 0)
-		problem(c, true, &p->loc, "policy '%s' is auto_ipsec but has no ipsec_index", p->name);
+		problem(c, true, &p->loc, "policy '%s' is auto_ipsec but has no ipsec_index",
+			p->name);
 }
 
 static void check_sa_iked(struct checker *c, const struct rcf_sa *sa)
@@ -197,12 +233,12 @@ static void check_sa_iked(struct checker *c, const struct rcf_sa *sa)
 				problem(c, err, &a->loc, "sa '%s': '%s' is not supported for ESP",
 					sa->name, a->info->name);
 			else if (a->info->keylen < 0 && a->keylen <= 0)
-				problem(c, err, &a->loc, "sa '%s': '%s' needs a key length", sa->name,
-					a->info->name);
+				problem(c, err, &a->loc, "sa '%s': '%s' needs a key length",
+					sa->name, a->info->name);
 		}
 		if (!aead && !rcf_isset(sa->esp_auth_alg))
-			problem(c, err, &sa->loc, "sa '%s' does not have auth_alg list (esp_auth_alg)",
-				sa->name);
+			problem(c, err, &sa->loc,
+				"sa '%s' does not have auth_alg list (esp_auth_alg)", sa->name);
 		for (size_t i = 0; i < sa->esp_auth_alg.n; i++) {
 			const struct rcf_alg *a = &sa->esp_auth_alg.v[i];
 			if (!(a->info->use & RCF_USE_V2_AUTH) || !(a->info->use & RCF_USE_KERNEL))
@@ -239,7 +275,7 @@ static void check_sa_addr(struct checker *c, const struct rcf_policy *p,
 
 int rcf_check_iked(const struct rcf_config *cfg, struct rc_diag *diag)
 {
-	struct checker c = { .cfg = cfg, .diag = diag };
+	struct checker c = {.cfg = cfg, .diag = diag};
 	if (!cfg)
 		return 0;
 	for (size_t i = 0; i < cfg->nremotes; i++)
@@ -249,7 +285,8 @@ int rcf_check_iked(const struct rcf_config *cfg, struct rc_diag *diag)
 		check_remote_iked(&c, &cfg->default_remote);
 	for (size_t i = 0; i < cfg->npolicies; i++) {
 		check_proposals(&c, cfg->policies[i]);
-		check_sa_addr(&c, cfg->policies[i], &cfg->policies[i]->my_sa_ipaddr, "my_sa_ipaddr");
+		check_sa_addr(&c, cfg->policies[i], &cfg->policies[i]->my_sa_ipaddr,
+			      "my_sa_ipaddr");
 		check_sa_addr(&c, cfg->policies[i], &cfg->policies[i]->peers_sa_ipaddr,
 			      "peers_sa_ipaddr");
 	}
@@ -270,10 +307,30 @@ static bool is_macro(const struct rcf_addrlist *l)
 	return l->n > 0 && l->v[0].kind == RCF_ADDR_MACRO;
 }
 
+static bool is_rw(const struct rcf_addrlist *l)
+{
+	return l->n > 0 && l->v[0].kind == RCF_ADDR_MACRO && l->v[0].macro == RCF_IP_RW;
+}
+
+/* compat §3.5: what spmd installs when it starts (the rest is generated
+ * at run time for iked, so it is not held to the install rules) */
+static bool installed_at_startup(const struct rcf_config *cfg, const struct rcf_policy *p)
+{
+	if (!p->install.v)
+		return false;
+	if (rcf_isset(p->ipsec_mode) && p->ipsec_mode.v == RCF_MODE_TUNNEL &&
+	    (is_rw(&p->my_sa_ipaddr) || is_rw(&p->peers_sa_ipaddr)))
+		return false;
+	const struct rcf_remote *rm = p->remote;
+	if (!rm && cfg->has_default_remote)
+		rm = &cfg->default_remote;
+	return !rm || !rcf_isset(rm->kmp[RCF_KMP_IKEV2].provide.addresspool);
+}
+
 static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 {
 	const struct rcf_policy *p = s->policy;
-	if (!p || !p->install.v)
+	if (!p || !installed_at_startup(c->cfg, p))
 		return;
 	if (!rcf_isset(s->direction))
 		problem(c, true, &s->loc, "selector '%s' has no direction (inbound or outbound)",
@@ -282,7 +339,8 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 		const struct rcf_addrlist *l = side ? &s->dst : &s->src;
 		if (is_macro(l) && l->v[0].macro != RCF_IP_ANY && l->v[0].macro != RCF_IP_RW)
 			problem(c, true, &l->v[0].loc,
-				"selector '%s': %s %s is not supported in a selector; only IP_ANY and "
+				"selector '%s': %s %s is not supported in a selector; only IP_ANY "
+				"and "
 				"IP_RW can stand for the address",
 				s->name, side ? "dst" : "src", l->v[0].text);
 	}
@@ -293,7 +351,8 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 			s->name);
 	if (!rcf_isset(p->action)) {
 		problem(c, true, &s->loc,
-			"selector '%s': policy '%s' has no action (and default { policy } has none)",
+			"selector '%s': policy '%s' has no action (and default { policy } has "
+			"none)",
 			s->name, p->name);
 		return;
 	}
@@ -306,12 +365,14 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 			p->name, s->name);
 	if (!rcf_isset(p->ipsec_mode))
 		problem(c, true, &p->loc,
-			"policy '%s' (used by selector '%s') has no ipsec_mode, and default { policy } "
+			"policy '%s' (used by selector '%s') has no ipsec_mode, and default { "
+			"policy } "
 			"has none",
 			p->name, s->name);
 	if (!rcf_isset(p->ipsec_level))
 		problem(c, true, &p->loc,
-			"policy '%s' (used by selector '%s') has no ipsec_level, and default { policy } "
+			"policy '%s' (used by selector '%s') has no ipsec_level, and default { "
+			"policy } "
 			"has none",
 			p->name, s->name);
 	if (rcf_isset(p->ipsec_mode) && p->ipsec_mode.v == RCF_MODE_TUNNEL &&
@@ -324,20 +385,25 @@ static void check_selector_spmd(struct checker *c, const struct rcf_selector *s)
 
 int rcf_check_spmd(const struct rcf_config *cfg, struct rc_diag *diag)
 {
-	struct checker c = { .cfg = cfg, .diag = diag };
+	struct checker c = {.cfg = cfg, .diag = diag};
 	if (!cfg)
 		return 0;
 	const struct rc_loc *at = cfg->interface.m.origin ? &cfg->interface.m.loc : NULL;
 	if (!rcf_isset(cfg->interface.spmd))
 		problem(&c, true, at, "interface { spmd ... } is required (the spmif socket)");
-	if (!rcf_isset(cfg->interface.spmd_password))
+	char err[128];
+	const struct rcf_str *pw = &cfg->interface.spmd_password;
+	if (!rcf_isset(*pw))
 		problem(&c, true, at, "interface { spmd_password ... } is required");
+	else if (cfg->check_safe && rc_safefile_check(pw->v, true, err, sizeof(err)) != 0)
+		problem(&c, true, &pw->m.loc, "spmd password file %s: %s", pw->v, err);
 	for (size_t i = 0; i < cfg->nselectors; i++) {
 		const struct rcf_selector *s = cfg->selectors[i];
 		check_selector_spmd(&c, s);
 		bool fqdn = (s->src.n && s->src.v[0].kind == RCF_ADDR_FQDN) ||
 			    (s->dst.n && s->dst.v[0].kind == RCF_ADDR_FQDN);
-		if (fqdn && s->policy && s->policy->install.v && !cfg->resolver.resolver.v)
+		if (fqdn && s->policy && installed_at_startup(cfg, s->policy) &&
+		    !cfg->resolver.resolver.v)
 			problem(&c, false, &s->loc,
 				"selector '%s' uses an FQDN but the resolver is off; spmd can only "
 				"install it if the name is in /etc/hosts",
@@ -349,12 +415,13 @@ int rcf_check_spmd(const struct rcf_config *cfg, struct rc_diag *diag)
 /* ---- kinkd ---- */
 int rcf_check_kinkd(const struct rcf_config *cfg, struct rc_diag *diag)
 {
-	struct checker c = { .cfg = cfg, .diag = diag };
+	struct checker c = {.cfg = cfg, .diag = diag};
 	if (!cfg)
 		return 0;
 	if (!cfg->has_default_remote ||
 	    cfg->default_remote.kmp[RCF_KMP_KINK].my_principal.m.origin != RCF_EXPLICIT)
 		problem(&c, true, cfg->has_default_remote ? &cfg->default_remote.loc : NULL,
-			"specify my principal in default { remote { kink { my_principal \"...\"; }; }; }");
+			"specify my principal in default { remote { kink { my_principal \"...\"; "
+			"}; }; }");
 	return c.errors;
 }

@@ -37,9 +37,13 @@ static struct rcf_config *finish(struct cf_tree *tree, const struct rcf_load_opt
 
 struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *diag)
 {
-	struct cf_parse_opts po = { .check_safe = opts->check_safe };
+	struct cf_parse_opts po = {.check_safe = opts->check_safe};
 	size_t first = diag->n;
 	int errs = diag->nerrors;
+	if (!opts->path) {
+		rc_diag_error(diag, NULL, "no configuration file given");
+		return NULL;
+	}
 	struct cf_tree *tree = cf_parse_file(opts->path, &po, diag);
 	return finish(tree, opts, diag, first, errs);
 }
@@ -47,7 +51,7 @@ struct rcf_config *rcf_load(const struct rcf_load_opts *opts, struct rc_diag *di
 struct rcf_config *rcf_load_string(const char *name, const char *text,
 				   const struct rcf_load_opts *opts, struct rc_diag *diag)
 {
-	struct cf_parse_opts po = { .check_safe = opts->check_safe };
+	struct cf_parse_opts po = {.check_safe = opts->check_safe};
 	size_t first = diag->n;
 	int errs = diag->nerrors;
 	struct cf_tree *tree = cf_parse_string(name, text, &po, diag);

@@ -13,9 +13,8 @@
 static bool v6_global(const struct in6_addr *a)
 {
 	return !IN6_IS_ADDR_LINKLOCAL(a) && !IN6_IS_ADDR_SITELOCAL(a) &&
-	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
-	       !IN6_IS_ADDR_V4COMPAT(a) && !IN6_IS_ADDR_V4MAPPED(a) &&
-	       !IN6_IS_ADDR_UNSPECIFIED(a);
+	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_V4COMPAT(a) &&
+	       !IN6_IS_ADDR_V4MAPPED(a) && !IN6_IS_ADDR_UNSPECIFIED(a);
 }
 
 static bool wanted(enum rcf_macro m, const struct rc_addr *a)
@@ -54,9 +53,9 @@ int rcf_macro_expand(const struct rcf_addrspec *spec, struct rc_addr **out, char
 	}
 	if (spec->macro == RCF_IP_ANY || spec->macro == RCF_IP_RW ||
 	    spec->macro == RCF_IP_UNSPECIFIED) {
-		struct rc_addr a = { .family = AF_INET6, .prefixlen = 128, .port = spec->port };
+		struct rc_addr a = {.family = AF_INET6, .prefixlen = 128, .port = spec->port};
 		add(out, &n, &a);
-		a = (struct rc_addr){ .family = AF_INET, .prefixlen = 32, .port = spec->port };
+		a = (struct rc_addr){.family = AF_INET, .prefixlen = 32, .port = spec->port};
 		add(out, &n, &a);
 		return (int)n;
 	}
@@ -67,8 +66,8 @@ int rcf_macro_expand(const struct rcf_addrspec *spec, struct rc_addr **out, char
 	}
 	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
 		struct rc_addr a;
-		if (!i->ifa_addr || (i->ifa_addr->sa_family != AF_INET &&
-				     i->ifa_addr->sa_family != AF_INET6))
+		if (!i->ifa_addr ||
+		    (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
 			continue;
 		if (spec->ifname && strcmp(spec->ifname, i->ifa_name) != 0)
 			continue;

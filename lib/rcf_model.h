@@ -12,7 +12,25 @@
  *   remote KMP block -> same block of `default { remote {...} }` -> built-in
  *   defaults of §1.8.4 (per IKE version); policy/ipsec/sa fields from
  *   `default { policy/ipsec/sa }` for every daemon.
- * Use rcf_kmp_get() & co. instead of reading the remote's blocks raw. */
+ * Use rcf_kmp_get() & co. instead of reading the remote's blocks raw.
+ *
+ * Where we differ from racoon2's language on purpose (for racoon2.conf(5)):
+ *   - a setval value may use another setval ("${OTHER}"); a reference
+ *     cycle is an error naming the chain.  Duplicate setval names warn.
+ *   - the documentation's spellings padlen_random, max_pad_len and (IKEv2
+ *     integrity/PRF) sha2_256/384/512 are accepted with a warning.
+ *   - new unreserved algorithm words: aes{128,192,256}_gcm{16,12,8},
+ *     chacha20_poly1305 (AEAD: no esp_auth_alg needed), DH groups ecp256,
+ *     ecp384, ecp521, curve25519, curve448 (also as numbers 19-21, 31, 32).
+ *   - upper_layer_protocol names come from a built-in table (icmp6 works
+ *     everywhere).
+ *   - duplicate scalars warn (ikev2{} and provide{} keep the first, as
+ *     racoon2 did; other blocks the last); duplicate section names warn.
+ *   - `infinite` written in a remote overrides the default section.
+ *   - default { policy/ipsec/sa } applies to spmd too; pre_shared_key and
+ *     the public key paths inherit like every other field.
+ *   - policy/ipsec/sa blocks no selector uses are checked, with warnings.
+ *   - policy.remote_index is resolved at load time. */
 #ifndef RC_RCF_MODEL_H
 #define RC_RCF_MODEL_H
 
@@ -80,12 +98,12 @@ enum rcf_macro {
 
 struct rcf_addrspec {
 	enum rcf_addr_kind kind;
-	struct rc_addr addr;    /* NUMERIC; its .port is the port too */
-	enum rcf_macro macro;   /* MACRO */
-	const char *ifname;     /* MACRO%ifname, or NULL */
-	const char *text;       /* as written (expanded): FQDN, macro, UNIX path */
-	uint16_t port;          /* host order, 0 = any */
-	bool port_set;          /* `port` was written */
+	struct rc_addr addr;  /* NUMERIC; its .port is the port too */
+	enum rcf_macro macro; /* MACRO */
+	const char *ifname;   /* MACRO%ifname, or NULL */
+	const char *text;     /* as written (expanded): FQDN, macro, UNIX path */
+	uint16_t port;	      /* host order, 0 = any */
+	bool port_set;	      /* `port` was written */
 	struct rc_loc loc;
 };
 
@@ -98,7 +116,7 @@ struct rcf_addrlist {
 /* ---- algorithms (compat §8.1 plus extensions) ---- */
 enum rcf_alg_class {
 	RCF_ALGC_ENC = 1 << 0,
-	RCF_ALGC_HASH = 1 << 1,  /* IKEv1 hash, IKEv2 integrity/PRF, ESP/AH auth */
+	RCF_ALGC_HASH = 1 << 1,	 /* IKEv1 hash, IKEv2 integrity/PRF, ESP/AH auth */
 	RCF_ALGC_AUTHM = 1 << 2, /* kmp_auth_method */
 	RCF_ALGC_DH = 1 << 3,
 	RCF_ALGC_COMP = 1 << 4,
@@ -113,28 +131,28 @@ enum rcf_alg_use {
 	RCF_USE_V1_HASH = 1 << 4,
 	RCF_USE_V2_INTEG = 1 << 5,
 	RCF_USE_V2_PRF = 1 << 6,
-	RCF_USE_V2_AUTH = 1 << 7,    /* ESP/AH auth, IKEv2 child */
-	RCF_USE_V1_AUTH = 1 << 8,    /* ESP/AH auth, IKEv1/KINK */
+	RCF_USE_V2_AUTH = 1 << 7, /* ESP/AH auth, IKEv2 child */
+	RCF_USE_V1_AUTH = 1 << 8, /* ESP/AH auth, IKEv1/KINK */
 	RCF_USE_V2_AUTHM = 1 << 9,
 	RCF_USE_V1_AUTHM = 1 << 10,
-	RCF_USE_DH = 1 << 11,        /* supported DH group */
+	RCF_USE_DH = 1 << 11, /* supported DH group */
 	RCF_USE_COMP = 1 << 12,
-	RCF_USE_KERNEL = 1 << 13,    /* has a kernel (PF_KEY/XFRM) mapping */
+	RCF_USE_KERNEL = 1 << 13, /* has a kernel (PF_KEY/XFRM) mapping */
 };
 
 struct rcf_alg_info {
 	const char *name;
-	unsigned cls;  /* enum rcf_alg_class */
-	unsigned use;  /* enum rcf_alg_use */
-	int dh_group;  /* IANA DH number, 0 if not DH */
-	int keylen;    /* fixed key length in bits; 0 variable/none; -1 needs one */
+	unsigned cls; /* enum rcf_alg_class */
+	unsigned use; /* enum rcf_alg_use */
+	int dh_group; /* IANA DH number, 0 if not DH */
+	int keylen;   /* fixed key length in bits; 0 variable/none; -1 needs one */
 	bool aead;
 	bool extension; /* not in racoon2: our addition (unreserved word) */
 };
 
 struct rcf_alg {
 	const struct rcf_alg_info *info;
-	int keylen;      /* 0 = not written, -1 = `ALG,,KEY` (compat "none") */
+	int keylen;	 /* 0 = not written, -1 = `ALG,,KEY` (compat "none") */
 	const char *key; /* NULL when not written */
 	struct rc_loc loc;
 };
@@ -215,7 +233,7 @@ struct rcf_provide {
 	struct rcf_addrlist dns, dhcp;
 	struct rcf_str application_version;
 	struct rcf_addrlist mip6_home_prefix; /* one entry */
-	const struct rcf_pool *pool;          /* resolved addresspool */
+	const struct rcf_pool *pool;	      /* resolved addresspool */
 };
 
 struct rcf_request {
@@ -226,21 +244,19 @@ struct rcf_request {
 /* One ikev1{}, ikev2{} or kink{} block, with inheritance applied. */
 struct rcf_kmp {
 	enum rcf_kmp_proto proto;
-	bool present;      /* written in this remote */
+	bool present;	   /* written in this remote */
 	struct rc_loc loc; /* of the block's keyword */
 	/* common (compat §1.8.4) */
 	struct rcf_int logmode, passive, use_coa, peers_kmp_port, verify_id, verify_pubkey,
-		send_cert, send_cert_req, nonce_size, initial_contact, nat_traversal,
-		support_proxy, selector_check, proposal_check, random_pad_content,
-		random_padlen, max_padlen, max_retry_to_send, interval_to_send,
-		times_per_send, kmp_sa_lifetime_time, kmp_sa_lifetime_byte,
-		kmp_sa_nego_time_limit, kmp_sa_grace_period, ipsec_sa_nego_time_limit,
-		mobility_role;
+		send_cert, send_cert_req, nonce_size, initial_contact, nat_traversal, support_proxy,
+		selector_check, proposal_check, random_pad_content, random_padlen, max_padlen,
+		max_retry_to_send, interval_to_send, times_per_send, kmp_sa_lifetime_time,
+		kmp_sa_lifetime_byte, kmp_sa_nego_time_limit, kmp_sa_grace_period,
+		ipsec_sa_nego_time_limit, mobility_role;
 	struct rcf_str logfile;
 	struct rcf_addrlist peers_ipaddr;
 	struct rcf_idlist my_id, peers_id;
-	struct rcf_alglist kmp_enc_alg, kmp_hash_alg, kmp_prf_alg, kmp_auth_method,
-		kmp_dh_group;
+	struct rcf_alglist kmp_enc_alg, kmp_hash_alg, kmp_prf_alg, kmp_auth_method, kmp_dh_group;
 	struct rcf_str script[RCF_SCR_COUNT];
 	/* ikev1 and/or ikev2 */
 	struct rcf_int exchange_mode, need_pfs, dpd, dpd_delay, dpd_retry, dpd_maxfail;
@@ -256,7 +272,7 @@ struct rcf_kmp {
 struct rcf_remote {
 	const char *name;
 	struct rc_loc loc;
-	bool is_default; /* the default { remote {} } clause */
+	bool is_default;		   /* the default { remote {} } clause */
 	struct rcf_intlist acceptable_kmp; /* enum rcf_kmp_proto values, in order */
 	struct rcf_str selector_index;
 	struct rcf_kmp kmp[RCF_KMP_COUNT];
@@ -307,7 +323,7 @@ struct rcf_policy {
 	struct rcf_str remote_index;
 	struct rcf_strlist ipsec_index;
 	struct rcf_addrlist my_sa_ipaddr, peers_sa_ipaddr; /* one entry each */
-	const struct rcf_remote *remote; /* resolved remote_index, or NULL */
+	const struct rcf_remote *remote;		   /* resolved remote_index, or NULL */
 	size_t nipsec;
 	const struct rcf_ipsec **ipsec; /* resolved ipsec_index, in order */
 };
@@ -329,7 +345,7 @@ struct rcf_selector {
 	struct rcf_strlist next_header_including;
 	struct rcf_str tagged, policy_index;
 	const struct rcf_policy *policy; /* resolved */
-	bool iked_ignores; /* action is not auto_ipsec (compat §2) */
+	bool iked_ignores;		 /* action is not auto_ipsec (compat §2) */
 };
 
 /* ---- interface, resolver, pools, setval ---- */
@@ -365,7 +381,7 @@ struct rcf_setval {
 
 struct rcf_config {
 	enum rcf_daemon daemon;
-	bool check_safe;       /* from rcf_load_opts: secret files are checked */
+	bool check_safe;	/* from rcf_load_opts: secret files are checked */
 	struct rc_loc main_loc; /* the main file, for errors about what is missing */
 	struct rcf_interface interface;
 	struct rcf_resolver resolver;
@@ -382,7 +398,8 @@ struct rcf_config {
 	struct rcf_sa **sas;
 	struct rcf_pool **pools;
 	struct rcf_setval *setvals;
-	void *arena; /* private */
+	void *arena;      /* private */
+	void *name_index; /* private: hash index for the *_find functions */
 };
 
 /* Lookups by name: the first in file order (compat §1.6). */

@@ -17,7 +17,7 @@
 static inline struct rcf_config *cfm_load(const char *text, enum rcf_daemon daemon,
 					  struct rc_diag *d)
 {
-	struct rcf_load_opts o = { .path = "t.conf", .daemon = daemon };
+	struct rcf_load_opts o = {.path = "t.conf", .daemon = daemon};
 	rc_diag_init(d);
 	return rcf_load_string("t.conf", text, &o, d);
 }
@@ -41,22 +41,21 @@ static inline void cfm_dump(const struct rc_diag *d)
 	rc_diag_print(d, stderr, 0);
 }
 
-#define assert_diag(d, lvl, line, col, sub)                                         \
-	do {                                                                        \
-		if (!cfm_has(d, lvl, line, col, sub)) {                             \
-			cfm_dump(d);                                                \
-			fail_msg("no %s at %d:%d containing \"%s\"",                \
-				 (lvl) == RC_DIAG_ERROR ? "error" : "warning", line, col, \
-				 sub);                                              \
-		}                                                                   \
+#define assert_diag(d, lvl, line, col, sub)                                                        \
+	do {                                                                                       \
+		if (!cfm_has(d, lvl, line, col, sub)) {                                            \
+			cfm_dump(d);                                                               \
+			fail_msg("no %s at %d:%d containing \"%s\"",                               \
+				 (lvl) == RC_DIAG_ERROR ? "error" : "warning", line, col, sub);    \
+		}                                                                                  \
 	} while (0)
 
-#define assert_loaded(cfg, d)                                                       \
-	do {                                                                        \
-		if (!(cfg)) {                                                       \
-			cfm_dump(d);                                                \
-			fail_msg("config did not load");                            \
-		}                                                                   \
+#define assert_loaded(cfg, d)                                                                      \
+	do {                                                                                       \
+		if (!(cfg)) {                                                                      \
+			cfm_dump(d);                                                               \
+			fail_msg("config did not load");                                           \
+		}                                                                                  \
 	} while (0)
 
 #endif

@@ -7,8 +7,7 @@
 
 #include "cfm_test.h"
 
-#define SEL_POL_OK                                                                 \
-	"policy p { action auto_ipsec; ipsec_mode transport; ipsec_level require; };\n"
+#define SEL_POL_OK "policy p { action auto_ipsec; ipsec_mode transport; ipsec_level require; };\n"
 
 static const struct rcf_kmp *remote_kmp(const struct rcf_config *c, const char *name,
 					enum rcf_kmp_proto p)
@@ -61,9 +60,9 @@ static void my_id_first_wins_in_ikev2(void **state)
 static void script_single_semicolon(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load(
-		"remote r { ikev1 { script phase1_up \"/y\"; }; ikev2 { script child_up \"/z\";; }; };",
-		RCF_FOR_IKED, &d);
+	struct rcf_config *c = cfm_load("remote r { ikev1 { script phase1_up \"/y\"; }; ikev2 { "
+					"script child_up \"/z\";; }; };",
+					RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	assert_string_equal(remote_kmp(c, "r", RCF_KMP_IKEV1)->script[RCF_SCR_PHASE1_UP].v, "/y");
 	assert_string_equal(remote_kmp(c, "r", RCF_KMP_IKEV2)->script[RCF_SCR_PHASE2_UP].v, "/z");
@@ -74,8 +73,8 @@ static void script_single_semicolon(void **state)
 static void unquoted_variable(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c =
-		cfm_load("remote r {\n ikev2 {\n  pre_shared_key ${A};\n };\n};\n", RCF_FOR_IKED, &d);
+	struct rcf_config *c = cfm_load("remote r {\n ikev2 {\n  pre_shared_key ${A};\n };\n};\n",
+					RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 3, 18, "'$'");
 	rc_diag_free(&d);
@@ -84,8 +83,8 @@ static void unquoted_variable(void **state)
 static void duplicate_setval_section(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("setval { A \"1\"; };\nsetval { B2 \"2\"; };\n",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("setval { A \"1\"; };\nsetval { B2 \"2\"; };\n", RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 2, 1, "duplicate setval section");
 	rc_diag_free(&d);
@@ -154,8 +153,9 @@ static void unset_environment(void **state)
 {
 	struct rc_diag d;
 	unsetenv("RCF_TEST_UNSET_ENV");
-	struct rcf_config *c = cfm_load(
-		"remote r {\n ikev2 { logfile \"$[RCF_TEST_UNSET_ENV]\"; };\n};\n", RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("remote r {\n ikev2 { logfile \"$[RCF_TEST_UNSET_ENV]\"; };\n};\n",
+			 RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 2, 18, "RCF_TEST_UNSET_ENV is not set");
 	rc_diag_free(&d);
@@ -164,8 +164,8 @@ static void unset_environment(void **state)
 static void include_with_setval(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("setval { D \"/tmp\"; };\ninclude \"${D}/x.conf\";\n",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("setval { D \"/tmp\"; };\ninclude \"${D}/x.conf\";\n", RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 2, 0, "${D}");
 	rc_diag_free(&d);
@@ -192,8 +192,9 @@ static void include_env_and_glob(void **state)
 	write_file(tmpdir, "a.conf", "selector s1 { policy_index p; direction outbound; };\n");
 	write_file(tmpdir, "b.conf", "selector s2 { policy_index p; direction inbound; };\n");
 	setenv("RCF_TEST_ENVDIR", tmpdir, 1);
-	snprintf(text, sizeof(text), "include \"$[RCF_TEST_ENVDIR]/a.conf\";\ninclude \"%s/*.conf\";\n"
-		 SEL_POL_OK, tmpdir);
+	snprintf(text, sizeof(text),
+		 "include \"$[RCF_TEST_ENVDIR]/a.conf\";\ninclude \"%s/*.conf\";\n" SEL_POL_OK,
+		 tmpdir);
 	struct rcf_config *c = cfm_load(text, RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	/* a.conf twice (once by name, once by glob) and b.conf */
@@ -201,17 +202,22 @@ static void include_env_and_glob(void **state)
 	assert_non_null(rcf_selector_find(c, "s2"));
 	rcf_free(c);
 	rc_diag_free(&d);
-	snprintf(text, sizeof(text), "include \"%s/nothing-*.conf\";\n", tmpdir);
-	c = cfm_load(text, RCF_FOR_IKED, &d);
-	assert_null(c);
-	assert_diag(&d, RC_DIAG_ERROR, 1, 0, "glob found no matches");
-	rc_diag_free(&d);
 	char path[256];
 	snprintf(path, sizeof(path), "%s/a.conf", tmpdir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/b.conf", tmpdir);
 	unlink(path);
 	rmdir(tmpdir);
+}
+
+static void glob_without_match(void **state)
+{
+	struct rc_diag d;
+	struct rcf_config *c =
+		cfm_load("include \"/nonexistent-rcf-dir/nothing-*.conf\";\n", RCF_FOR_IKED, &d);
+	assert_null(c);
+	assert_diag(&d, RC_DIAG_ERROR, 1, 9, "glob found no matches");
+	rc_diag_free(&d);
 }
 
 static void algorithm_list_twice(void **state)
@@ -228,8 +234,8 @@ static void algorithm_list_twice(void **state)
 static void dh_names_and_numbers_mixed(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("remote r { ikev2 {\n kmp_dh_group { modp1024; 14; };\n}; };",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c = cfm_load(
+		"remote r { ikev2 {\n kmp_dh_group { modp1024; 14; };\n}; };", RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 2, 27, "cannot be mixed");
 	rc_diag_free(&d);
@@ -274,8 +280,8 @@ static void time_values(void **state)
 static void negative_nonce_size(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("remote r {\n ikev2 { nonce_size -5; };\n};",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("remote r {\n ikev2 { nonce_size -5; };\n};", RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	assert_int_equal(remote_kmp(c, "r", RCF_KMP_IKEV2)->nonce_size.v, -5);
 	assert_true(rcf_check_iked(c, &d) > 0);
@@ -304,13 +310,13 @@ static void icmp_type_code_ports(void **state)
 static void repeated_names_first_wins(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load(
-		"selector s { direction outbound; policy_index p; };\n"
-		"selector s { direction inbound; policy_index p; };\n"
-		"policy p { action discard; };\npolicy p { action none; };\n"
-		"remote r { selector_index s; ikev2 { passive on; }; };\n"
-		"remote r { selector_index s; ikev2 { passive off; }; };\n",
-		RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("selector s { direction outbound; policy_index p; };\n"
+			 "selector s { direction inbound; policy_index p; };\n"
+			 "policy p { action discard; };\npolicy p { action none; };\n"
+			 "remote r { selector_index s; ikev2 { passive on; }; };\n"
+			 "remote r { selector_index s; ikev2 { passive off; }; };\n",
+			 RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	assert_int_equal(c->nselectors, 2);
 	assert_int_equal(rcf_selector_find(c, "s")->direction.v, RCF_DIR_OUTBOUND);
@@ -326,8 +332,8 @@ static void repeated_names_first_wins(void **state)
 static void undefined_policy(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c =
-		cfm_load("selector x {\n direction outbound;\n policy_index nope;\n};\n", RCF_FOR_IKED, &d);
+	struct rcf_config *c = cfm_load(
+		"selector x {\n direction outbound;\n policy_index nope;\n};\n", RCF_FOR_IKED, &d);
 	assert_null(c);
 	assert_diag(&d, RC_DIAG_ERROR, 3, 2,
 		    "selector 'x' (t.conf:1:10) refers to policy 'nope', which is not defined");
@@ -394,11 +400,13 @@ static void doc_spellings(void **state)
 static void directives_in_wrong_block(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("remote r {\n ikev2 { dpd on; };\n kink { dpd_delay 5; };\n};\n"
-					"default {\n selector { };\n};\n",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("remote r {\n ikev2 { dpd on; };\n kink { dpd_delay 5; };\n};\n"
+			 "default {\n selector { };\n};\n",
+			 RCF_FOR_IKED, &d);
 	assert_null(c);
-	assert_diag(&d, RC_DIAG_ERROR, 2, 10, "'dpd' is not allowed in the ikev2 block (it is valid in: ikev1 block)");
+	assert_diag(&d, RC_DIAG_ERROR, 2, 10,
+		    "'dpd' is not allowed in the ikev2 block (it is valid in: ikev1 block)");
 	assert_diag(&d, RC_DIAG_ERROR, 3, 9, "valid in: ikev1 block, ikev2 block");
 	assert_diag(&d, RC_DIAG_ERROR, 6, 2, "'selector' is not allowed in the default section");
 	rc_diag_free(&d);
@@ -407,8 +415,9 @@ static void directives_in_wrong_block(void **state)
 static void peers_ipaddr_list(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load(
-		"remote r { ikev2 { peers_ipaddr { 1.1.1.1; 2.2.2.2 port 4500; }; }; };", RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("remote r { ikev2 { peers_ipaddr { 1.1.1.1; 2.2.2.2 port 4500; }; }; };",
+			 RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	const struct rcf_addrlist *l = &remote_kmp(c, "r", RCF_KMP_IKEV2)->peers_ipaddr;
 	assert_int_equal(l->n, 2);
@@ -471,10 +480,12 @@ static void fqdn_kept(void **state)
 static void duplicate_interface_section(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("interface { ike { MY_IP; }; };\ninterface { kink { MY_IP; }; };\n",
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("interface { ike { MY_IP; }; };\ninterface { kink { MY_IP; }; };\n",
+			 RCF_FOR_IKED, &d);
 	assert_null(c);
-	assert_diag(&d, RC_DIAG_ERROR, 2, 1, "duplicate interface section (the first is at t.conf:1:1)");
+	assert_diag(&d, RC_DIAG_ERROR, 2, 1,
+		    "duplicate interface section (the first is at t.conf:1:1)");
 	rc_diag_free(&d);
 }
 
@@ -485,7 +496,8 @@ static const char sample_like[] =
 	"  spmd { unix \"/var/run/racoon2/spmif\"; }; spmd_password \"/etc/racoon2/spmd.pwd\"; };\n"
 	"resolver { resolver off; };\n"
 	"default { remote { acceptable_kmp { ikev2; ikev1; kink; };\n"
-	"  ikev1 { kmp_enc_alg { aes128_cbc; }; kmp_hash_alg { sha1; }; kmp_dh_group { modp2048; };\n"
+	"  ikev1 { kmp_enc_alg { aes128_cbc; }; kmp_hash_alg { sha1; }; kmp_dh_group { modp2048; "
+	"};\n"
 	"    kmp_auth_method { psk; }; script { phase1_up \"/hook/ph1-up\"; }; };\n"
 	"  ikev2 { kmp_enc_alg { aes128_cbc; 3des_cbc; }; kmp_prf_alg { hmac_sha1; };\n"
 	"    kmp_hash_alg { hmac_sha1; }; kmp_dh_group { modp3072; modp2048; }; };\n"
@@ -494,9 +506,11 @@ static const char sample_like[] =
 	" ipsec { ipsec_sa_lifetime_time infinite; ipsec_sa_lifetime_byte infinite; };\n"
 	" sa { esp_enc_alg { aes256_cbc; aes128_cbc; }; esp_auth_alg { hmac_sha1; }; }; };\n"
 	"ipsec ipsec_esp { ipsec_sa_lifetime_time 3600 sec; sa_index esp_01; };\n"
-	"sa esp_01 { sa_protocol esp; esp_enc_alg { aes128_cbc; }; esp_auth_alg { hmac_sha1; }; };\n"
+	"sa esp_01 { sa_protocol esp; esp_enc_alg { aes128_cbc; }; esp_auth_alg { hmac_sha1; }; "
+	"};\n"
 	"remote ike_trans_remote { acceptable_kmp { ikev2; };\n"
-	"  ikev2 { my_id ipaddr \"${MY}\"; peers_id ipaddr \"${PEER}\"; peers_ipaddr \"${PEER}\" port 500;\n"
+	"  ikev2 { my_id ipaddr \"${MY}\"; peers_id ipaddr \"${PEER}\"; peers_ipaddr \"${PEER}\" "
+	"port 500;\n"
 	"    kmp_auth_method { psk; }; pre_shared_key \"/etc/racoon2/psk/test.psk\"; };\n"
 	"  selector_index ike_trans_sel_in; };\n"
 	"selector ike_trans_sel_out { direction outbound; src \"${MY}\"; dst \"${PEER}\";\n"
@@ -528,7 +542,8 @@ static void sample_missing_semicolon(void **state)
 {
 	struct rc_diag d;
 	struct rcf_config *c = cfm_load("selector s {\n direction outbound;\n"
-					" policy_index kink_tun_policy\n};\n", RCF_FOR_KINKD, &d);
+					" policy_index kink_tun_policy\n};\n",
+					RCF_FOR_KINKD, &d);
 	assert_null(c);
 	assert_true(d.nerrors > 0);
 	assert_int_equal(d.v[0].loc.line, 4);
@@ -539,9 +554,10 @@ static void sample_missing_semicolon(void **state)
 static void icmp6_resolves(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = cfm_load("selector s { direction outbound; src ::1; dst ::1;"
-					" upper_layer_protocol \"icmp6\"; policy_index p; };\n" SEL_POL_OK,
-					RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		cfm_load("selector s { direction outbound; src ::1; dst ::1;"
+			 " upper_layer_protocol \"icmp6\"; policy_index p; };\n" SEL_POL_OK,
+			 RCF_FOR_IKED, &d);
 	assert_loaded(c, &d);
 	assert_int_equal(rcf_selector_find(c, "s")->ulp.proto, 58);
 	rcf_free(c);
@@ -565,6 +581,7 @@ int main(void)
 		cmocka_unit_test(unset_environment),
 		cmocka_unit_test(include_with_setval),
 		cmocka_unit_test(include_env_and_glob),
+		cmocka_unit_test(glob_without_match),
 		cmocka_unit_test(algorithm_list_twice),
 		cmocka_unit_test(dh_names_and_numbers_mixed),
 		cmocka_unit_test(algorithm_keylen_and_key),

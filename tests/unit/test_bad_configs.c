@@ -84,7 +84,7 @@ static int check_one(const char *path)
 	enum rcf_daemon daemon;
 	int nex = read_header(path, &daemon, ex, 8);
 	struct rc_diag d;
-	struct rcf_load_opts o = { .path = path, .daemon = daemon };
+	struct rcf_load_opts o = {.path = path, .daemon = daemon};
 	int failures = 0;
 
 	rc_diag_init(&d);

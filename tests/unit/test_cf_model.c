@@ -31,7 +31,8 @@ static void inheritance_field_by_field(void **state)
 		"   pre_shared_key \"/k/default.psk\";\n   script child_up \"/h/up\";;\n"
 		"   kmp_enc_alg aes256_cbc;\n   peers_public_key x509pem \"/c/peer.pem\" \"\";\n"
 		"  };\n };\n};\n"
-		"remote r {\n ikev2 {\n  kmp_sa_lifetime_time infinite;\n  script child_down \"/h/down\";;\n };\n};\n",
+		"remote r {\n ikev2 {\n  kmp_sa_lifetime_time infinite;\n  script child_down "
+		"\"/h/down\";;\n };\n};\n",
 		RCF_FOR_IKED, &d);
 	const struct rcf_remote *rm = rcf_remote_find(c, "r");
 	const struct rcf_kmp *k = rcf_ikev2_get(rm);
@@ -61,12 +62,12 @@ static void inheritance_field_by_field(void **state)
 static void explicit_infinite_overrides_default(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load(
-		"default { remote { ikev2 { kmp_sa_lifetime_time 1 hour; }; }; };\n"
-		"remote a { ikev2 { kmp_sa_lifetime_time infinite; }; };\n"
-		"remote b { ikev2 { max_padlen 0; }; };\n"
-		"remote c { ikev1 { kmp_sa_lifetime_time infinite; }; };\n",
-		RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		must_load("default { remote { ikev2 { kmp_sa_lifetime_time 1 hour; }; }; };\n"
+			  "remote a { ikev2 { kmp_sa_lifetime_time infinite; }; };\n"
+			  "remote b { ikev2 { max_padlen 0; }; };\n"
+			  "remote c { ikev1 { kmp_sa_lifetime_time infinite; }; };\n",
+			  RCF_FOR_IKED, &d);
 	assert_int_equal(rcf_ikev2_get(rcf_remote_find(c, "a"))->kmp_sa_lifetime_time.v, 0);
 	assert_int_equal(rcf_ikev2_get(rcf_remote_find(c, "b"))->kmp_sa_lifetime_time.v, 3600);
 	/* IKEv1 built-in is 28800, explicit infinite wins */
@@ -78,10 +79,11 @@ static void explicit_infinite_overrides_default(void **state)
 static void builtin_defaults_per_version(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load("remote r { ikev1 { passive off; }; ikev2 { passive off; }; };",
-					 RCF_FOR_IKED, &d);
+	struct rcf_config *c = must_load(
+		"remote r { ikev1 { passive off; }; ikev2 { passive off; }; };", RCF_FOR_IKED, &d);
 	const struct rcf_remote *rm = rcf_remote_find(c, "r");
-	const struct rcf_kmp *v1 = rcf_ikev1_get(rm), *v2 = rcf_ikev2_get(rm), *kk = rcf_kink_get(rm);
+	const struct rcf_kmp *v1 = rcf_ikev1_get(rm), *v2 = rcf_ikev2_get(rm),
+			     *kk = rcf_kink_get(rm);
 	assert_int_equal(v1->kmp_sa_lifetime_time.v, 28800);
 	assert_int_equal(v2->kmp_sa_lifetime_time.v, 86400);
 	assert_int_equal(v1->verify_id.v, 0);
@@ -114,7 +116,8 @@ static void builtin_defaults_per_version(void **state)
 static void policy_defaults_for_every_daemon(void **state)
 {
 	static const char text[] =
-		"default { policy { ipsec_mode transport; ipsec_level require; action auto_ipsec; };\n"
+		"default { policy { ipsec_mode transport; ipsec_level require; action auto_ipsec; "
+		"};\n"
 		" ipsec { ipsec_sa_lifetime_time 10 min; }; sa { esp_auth_alg hmac_sha1; }; };\n"
 		"selector s { direction outbound; policy_index p; };\n"
 		"policy p { ipsec_index i; };\nipsec i { sa_index e; };\n"
@@ -275,8 +278,10 @@ static void addresses_and_lists(void **state)
 		" application_bypass off; };\n"
 		"resolver { resolver on; nameserver { 192.0.2.53 port 53; 2001:db8::53; };\n"
 		" dns_query 127.0.0.1 port domain; };\n"
-		"policy p { my_sa_ipaddr IP_RW; peers_sa_ipaddr 192.0.2.1; ipsec_index { x; y; }; };\n"
-		"selector s { policy_index p; next_header_including { 6; 17; }; tagged \"t\"; order 3;\n"
+		"policy p { my_sa_ipaddr IP_RW; peers_sa_ipaddr 192.0.2.1; ipsec_index { x; y; }; "
+		"};\n"
+		"selector s { policy_index p; next_header_including { 6; 17; }; tagged \"t\"; "
+		"order 3;\n"
 		" reqid 7; direction inbound; };\nipsec x { };\nipsec y { };\n",
 		RCF_FOR_SPMD, &d);
 	const struct rcf_addrlist *ike = &c->interface.ike;
@@ -316,7 +321,8 @@ static void ids_keys_scripts(void **state)
 		" peers_id fqdn tag \"peer.example\";\n"
 		" my_public_key x509pem \"/c/me.pem\" \"/c/me.key\";\n"
 		" peers_public_key x509pem \"/c/peer.pem\";\n"
-		" script { ike_sa_up \"/u\"; phase1_down \"/d\"; migration \"/m\"; child_rekey \"/r\"; };\n"
+		" script { ike_sa_up \"/u\"; phase1_down \"/d\"; migration \"/m\"; child_rekey "
+		"\"/r\"; };\n"
 		" }; };\n",
 		RCF_FOR_IKED, &d);
 	const struct rcf_kmp *k = rcf_ikev2_get(rcf_remote_find(c, "r"));
@@ -344,7 +350,8 @@ static void algorithms_and_extensions(void **state)
 		"remote r {\n ikev2 {\n  kmp_hash_alg { sha2_256; hmac_sha2_512; };\n"
 		"  kmp_enc_alg { aes256_gcm16; chacha20_poly1305; rijndael_cbc, 192; };\n"
 		"  kmp_dh_group { 19; 31; 14; };\n };\n"
-		" ikev1 { kmp_hash_alg sha2_256; kmp_dh_group { curve25519; ecp384; modp2048; }; };\n};\n"
+		" ikev1 { kmp_hash_alg sha2_256; kmp_dh_group { curve25519; ecp384; modp2048; }; "
+		"};\n};\n"
 		"sa s { sa_protocol esp; esp_enc_alg { aes128_gcm8; aes_ctr, 256 byte; }; };\n",
 		RCF_FOR_IKED, &d);
 	const struct rcf_kmp *k = rcf_ikev2_get(rcf_remote_find(c, "r"));
@@ -374,13 +381,13 @@ static void algorithms_and_extensions(void **state)
 static void provide_request_and_pools(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load(
-		"addresspool pool4 { 10.1.0.10 - 10.1.0.20; 10.2.0.1 - 10.2.0.1; };\n"
-		"addresspool pool6 { 2001:db8::1 - 2001:db8::ff; };\n"
-		"remote r { ikev2 {\n provide { addresspool pool4; dns { 192.0.2.53; };\n"
-		"  application_version \"v1\"; addresspool pool6; };\n"
-		" request { ip4; dns; application_version; }; }; };\n",
-		RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		must_load("addresspool pool4 { 10.1.0.10 - 10.1.0.20; 10.2.0.1 - 10.2.0.1; };\n"
+			  "addresspool pool6 { 2001:db8::1 - 2001:db8::ff; };\n"
+			  "remote r { ikev2 {\n provide { addresspool pool4; dns { 192.0.2.53; };\n"
+			  "  application_version \"v1\"; addresspool pool6; };\n"
+			  " request { ip4; dns; application_version; }; }; };\n",
+			  RCF_FOR_IKED, &d);
 	const struct rcf_kmp *k = rcf_ikev2_get(rcf_remote_find(c, "r"));
 	/* first wins in provide{} (compat), with a warning */
 	assert_string_equal(k->provide.addresspool.v, "pool4");
@@ -389,8 +396,8 @@ static void provide_request_and_pools(void **state)
 	assert_int_equal(k->provide.pool->n, 2);
 	assert_int_equal(k->provide.dns.n, 1);
 	assert_string_equal(k->provide.application_version.v, "v1");
-	assert_int_equal(k->request.flags, RCF_REQ_IP4 | RCF_REQ_IP4_DNS | RCF_REQ_IP6_DNS |
-						   RCF_REQ_APP_VERSION);
+	assert_int_equal(k->request.flags,
+			 RCF_REQ_IP4 | RCF_REQ_IP4_DNS | RCF_REQ_IP6_DNS | RCF_REQ_APP_VERSION);
 	assert_int_equal(rcf_pool_find(c, "pool6")->v[0].end.u.bytes[15], 0xff);
 	done(c, &d);
 }
@@ -400,10 +407,10 @@ static void setval_forms(void **state)
 	struct rc_diag d;
 	setenv("RCF_TEST_HOME", "/home/r2", 1);
 	/* names are strings too: expanded */
-	struct rcf_config *c = must_load("setval DIR \"$[RCF_TEST_HOME]/etc\";\n"
-					 "selector \"${DIR}\" { direction outbound; policy_index p; };\n"
-					 POL_OK,
-					 RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		must_load("setval DIR \"$[RCF_TEST_HOME]/etc\";\n"
+			  "selector \"${DIR}\" { direction outbound; policy_index p; };\n" POL_OK,
+			  RCF_FOR_IKED, &d);
 	assert_string_equal(rcf_setval_get(c, "DIR"), "$[RCF_TEST_HOME]/etc");
 	assert_non_null(rcf_selector_find(c, "/home/r2/etc"));
 	done(c, &d);
@@ -433,7 +440,8 @@ static void duplicates(void **state)
 	assert_diag(&d, RC_DIAG_WARNING, 2, 8, "the first one (t.conf:1:8) is used");
 	assert_int_equal(rcf_sa_find(c, "s")->sa_protocol.v, RCF_SAP_AH);
 	assert_diag(&d, RC_DIAG_WARNING, 3, 25, "duplicate 'sa_protocol' (first at t.conf:3:8)");
-	assert_string_equal(rcf_ikev2_get(rcf_remote_find(c, "q"))->script[RCF_SCR_PHASE2_UP].v, "/a");
+	assert_string_equal(rcf_ikev2_get(rcf_remote_find(c, "q"))->script[RCF_SCR_PHASE2_UP].v,
+			    "/a");
 	done(c, &d);
 }
 
@@ -447,8 +455,9 @@ static void psk_file_safety(void **state)
 	close(fd);
 	snprintf(text, sizeof(text),
 		 "remote r {\n ikev2 { my_id fqdn \"a.example\"; kmp_auth_method psk;\n"
-		 "  pre_shared_key \"%s\"; }; };\n", path);
-	struct rcf_load_opts o = { .path = "t.conf", .daemon = RCF_FOR_IKED, .check_safe = true };
+		 "  pre_shared_key \"%s\"; }; };\n",
+		 path);
+	struct rcf_load_opts o = {.path = "t.conf", .daemon = RCF_FOR_IKED, .check_safe = true};
 	chmod(path, 0644);
 	rc_diag_init(&d);
 	struct rcf_config *c = rcf_load_string("t.conf", text, &o, &d);
@@ -465,10 +474,37 @@ static void psk_file_safety(void **state)
 	unlink(path);
 }
 
+static void key_and_password_file_safety(void **state)
+{
+	struct rc_diag d;
+	char pw[] = "/tmp/rcf_pw_XXXXXX", text[1024];
+	int fd = mkstemp(pw);
+	assert_true(fd >= 0);
+	close(fd);
+	chmod(pw, 0640);
+	snprintf(text, sizeof(text),
+		 "interface {\n spmd { unix \"/s\"; };\n spmd_password \"%s\";\n};\n"
+		 "remote r {\n ikev2 { my_id keyid file \"/nonexistent/keyid\";\n"
+		 "  kmp_auth_method rsasig; peers_public_key x509pem \"%s\" \"\"; }; };\n",
+		 pw, pw);
+	struct rcf_load_opts o = {.path = "t.conf", .daemon = RCF_FOR_SPMD, .check_safe = true};
+	rc_diag_init(&d);
+	struct rcf_config *c = rcf_load_string("t.conf", text, &o, &d);
+	assert_loaded(c, &d);
+	assert_int_equal(rcf_check_spmd(c, &d), 1);
+	assert_diag(&d, RC_DIAG_ERROR, 3, 2, "weak file permission");
+	/* iked: the keyid file is missing; the certificate is a safe file */
+	assert_int_equal(rcf_check_iked(c, &d), 1);
+	assert_diag(&d, RC_DIAG_ERROR, 6, 16, "keyid file /nonexistent/keyid");
+	done(c, &d);
+	unlink(pw);
+}
+
 static void ikev1_is_a_warning_for_now(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load("remote r {\n ikev1 { passive on; };\n};\n", RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		must_load("remote r {\n ikev1 { passive on; };\n};\n", RCF_FOR_IKED, &d);
 	assert_int_equal(rcf_check_iked(c, &d), 0);
 	assert_diag(&d, RC_DIAG_WARNING, 2, 2, "IKEv1 is not supported yet");
 	done(c, &d);
@@ -477,19 +513,21 @@ static void ikev1_is_a_warning_for_now(void **state)
 static void ni_fields_warn(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load(
-		"remote r { ikev2 { my_id fqdn \"a\"; kmp_auth_method rsasig;\n"
-		" peers_public_key x509pem \"/p\" \"\";\n send_cert on; proposal_check strict; }; };\n",
-		RCF_FOR_IKED, &d);
+	struct rcf_config *c =
+		must_load("remote r { ikev2 { my_id fqdn \"a\"; kmp_auth_method rsasig;\n"
+			  " peers_public_key x509pem \"/p\" \"\";\n send_cert on; proposal_check "
+			  "strict; }; };\n",
+			  RCF_FOR_IKED, &d);
 	assert_int_equal(rcf_check_iked(c, &d), 0);
-	assert_diag(&d, RC_DIAG_WARNING, 3, 2, "'send_cert': configuration field support is unimplemented, ignored");
+	assert_diag(&d, RC_DIAG_WARNING, 3, 2,
+		    "'send_cert': configuration field support is unimplemented, ignored");
 	assert_diag(&d, RC_DIAG_WARNING, 3, 16, "'proposal_check'");
 	done(c, &d);
 }
 
 static void macro_expansion(void **state)
 {
-	struct rcf_addrspec spec = { .kind = RCF_ADDR_MACRO, .macro = RCF_IP_ANY, .port = 500 };
+	struct rcf_addrspec spec = {.kind = RCF_ADDR_MACRO, .macro = RCF_IP_ANY, .port = 500};
 	struct rc_addr *a;
 	char err[128];
 	int n = rcf_macro_expand(&spec, &a, err, sizeof(err));
@@ -499,7 +537,7 @@ static void macro_expansion(void **state)
 	assert_int_equal(a[1].family, AF_INET);
 	assert_int_equal(a[1].port, 500);
 	free(a);
-	spec = (struct rcf_addrspec){ .kind = RCF_ADDR_MACRO, .macro = RCF_MY_IPV4, .ifname = "lo" };
+	spec = (struct rcf_addrspec){.kind = RCF_ADDR_MACRO, .macro = RCF_MY_IPV4, .ifname = "lo"};
 	n = rcf_macro_expand(&spec, &a, err, sizeof(err));
 	assert_true(n >= 0);
 	for (int i = 0; i < n; i++) {
@@ -507,17 +545,43 @@ static void macro_expansion(void **state)
 		assert_int_equal(a[i].u.bytes[0], 127);
 	}
 	free(a);
-	spec = (struct rcf_addrspec){ .kind = RCF_ADDR_FQDN, .text = "x.example" };
+	spec = (struct rcf_addrspec){.kind = RCF_ADDR_FQDN, .text = "x.example"};
 	assert_int_equal(rcf_macro_expand(&spec, &a, err, sizeof(err)), -1);
+}
+
+/* Road-warrior tunnels and address-pool remotes are generated at run time,
+ * so spmd does not hold them to the startup install rules (compat §3.5). */
+static void spmd_skips_dynamic_policies(void **state)
+{
+	struct rc_diag d;
+	struct rcf_config *c = must_load(
+		"interface { spmd { unix \"/s\"; }; spmd_password \"/p\"; };\n"
+		"selector rw { direction inbound; src IP_ANY; dst IP_RW; policy_index p; };\n"
+		"policy p { action auto_ipsec; ipsec_mode tunnel; my_sa_ipaddr 192.0.2.1;\n"
+		" peers_sa_ipaddr IP_RW; ipsec_index i; };\nipsec i { };\n"
+		"selector cp { direction inbound; src 10.0.0.0/8; dst IP_ANY; policy_index q; };\n"
+		"policy q { action auto_ipsec; remote_index r; };\n"
+		"remote r { ikev2 { provide { addresspool pool; }; }; };\n"
+		"addresspool pool { 10.9.0.1 - 10.9.0.9; };\n"
+		"selector noinst { src IP_ANY; dst IP_ANY; policy_index o; };\n"
+		"policy o { install off; };\n",
+		RCF_FOR_SPMD, &d);
+	assert_int_equal(rcf_check_spmd(c, &d), 0);
+	done(c, &d);
+	struct rcf_load_opts o = {.path = NULL};
+	rc_diag_init(&d);
+	assert_null(rcf_load(&o, &d));
+	assert_int_equal(d.nerrors, 1);
+	rc_diag_free(&d);
 }
 
 static void kinkd_principal(void **state)
 {
 	struct rc_diag d;
-	struct rcf_config *c = must_load(
-		"default { remote { kink { my_principal \"kink/me@EXAMPLE\"; }; }; };\n"
-		"remote r { kink { peers_principal \"kink/peer@EXAMPLE\"; }; };\n",
-		RCF_FOR_KINKD, &d);
+	struct rcf_config *c =
+		must_load("default { remote { kink { my_principal \"kink/me@EXAMPLE\"; }; }; };\n"
+			  "remote r { kink { peers_principal \"kink/peer@EXAMPLE\"; }; };\n",
+			  RCF_FOR_KINKD, &d);
 	assert_int_equal(rcf_check_kinkd(c, &d), 0);
 	const struct rcf_kmp *k = rcf_kink_get(rcf_remote_find(c, "r"));
 	assert_string_equal(k->my_principal.v, "kink/me@EXAMPLE");
@@ -543,9 +607,11 @@ int main(void)
 		cmocka_unit_test(setval_forms),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(psk_file_safety),
+		cmocka_unit_test(key_and_password_file_safety),
 		cmocka_unit_test(ikev1_is_a_warning_for_now),
 		cmocka_unit_test(ni_fields_warn),
 		cmocka_unit_test(macro_expansion),
+		cmocka_unit_test(spmd_skips_dynamic_policies),
 		cmocka_unit_test(kinkd_principal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

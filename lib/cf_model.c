@@ -1146,6 +1146,26 @@ static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_direct
 	}
 }
 
+/* The parser cannot see a ';' missing at the end of a line: the next
+ * line's directive just becomes more items of this statement.  A word that
+ * starts a later line and names a directive of this block gives it away. */
+static bool missing_semicolon(struct builder *b, enum cf_ctx ctx, const struct cf_stmt *st)
+{
+	for (size_t i = 1; i < st->nitems; i++) {
+		const struct cf_item *prev = &st->items[i - 1], *it = &st->items[i];
+		if (it->kind != CF_WORD || it->loc.line <= prev->loc.line ||
+		    !cf_schema_find(ctx, it->text))
+			continue;
+		struct rc_loc l = mloc(&prev->loc);
+		if (!strchr(prev->text, '\n'))
+			l.col += (int)strlen(prev->text) + (prev->kind == CF_QSTR ? 2 : 0);
+		ERR(b, &l, "missing ';' after %s (before '%s' on line %d)", tok(prev), it->text,
+		    it->loc.line);
+		return true;
+	}
+	return false;
+}
+
 static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_block *blk, void *obj)
 {
 	for (size_t i = 0; i < blk->nstmts; i++) {
@@ -1173,6 +1193,8 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 			     d->name, d->alias_of);
 			d = cf_schema_find(ctx, d->alias_of);
 		}
+		if (missing_semicolon(b, ctx, st))
+			continue;
 		directive(b, ctx, d, st, obj);
 	}
 }

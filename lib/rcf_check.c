@@ -129,6 +129,25 @@ static void check_key_files(struct checker *c, const struct rcf_kmp *k)
 			   "certificate file");
 }
 
+/* RFC 7296 §3.3.3: a proposal with a non-AEAD cipher needs an integrity
+ * algorithm; racoon2 only failed later with NO_PROPOSAL_CHOSEN. */
+static void check_needs_integ(struct checker *c, const struct rcf_remote *rm,
+			      const struct rcf_kmp *k, bool strict)
+{
+	if (rcf_isset(k->kmp_hash_alg))
+		return;
+	for (size_t i = 0; i < k->kmp_enc_alg.n; i++) {
+		const struct rcf_alg *a = &k->kmp_enc_alg.v[i];
+		if (!a->info->aead) {
+			problem(c, strict, &a->loc,
+				"remote '%s': IKEv2 encryption '%s' is not AEAD and needs an "
+				"integrity algorithm (kmp_hash_alg)",
+				rm->name, a->info->name);
+			return;
+		}
+	}
+}
+
 static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 {
 	const struct rcf_kmp *k = rcf_ikev2_get(rm);
@@ -157,6 +176,7 @@ static void check_ikev2(struct checker *c, const struct rcf_remote *rm)
 	check_algs(c, rm, &k->kmp_enc_alg, RCF_USE_V2_ENC, "encryption algorithm");
 	check_algs(c, rm, &k->kmp_hash_alg, RCF_USE_V2_INTEG, "integrity algorithm");
 	check_algs(c, rm, &k->kmp_prf_alg, RCF_USE_V2_PRF, "PRF");
+	check_needs_integ(c, rm, k, strict);
 	check_algs(c, rm, &k->kmp_dh_group, RCF_USE_DH, "DH group");
 	if (k->nonce_size.v < 16 || k->nonce_size.v > 256)
 		problem(c, true, &k->nonce_size.m.loc,

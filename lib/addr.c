@@ -51,11 +51,13 @@ int rc_addr_parse(const char *text, struct rc_addr *out, char *err, size_t errle
 		if (pct) {
 			if (!*pct)
 				return set_err(err, errlen, "empty zone after %");
-			char *end;
-			unsigned long z = strtoul(pct, &end, 10);
-			if (*end == '\0')
+			if (strspn(pct, "0123456789") == strlen(pct)) {
+				errno = 0;
+				unsigned long long z = strtoull(pct, NULL, 10);
+				if (errno || z > UINT32_MAX)
+					return set_err(err, errlen, "zone index out of range");
 				out->scope_id = (uint32_t)z;
-			else if (!(out->scope_id = if_nametoindex(pct)))
+			} else if (!(out->scope_id = if_nametoindex(pct)))
 				return set_err(err, errlen, "unknown interface in zone");
 		}
 	} else {

@@ -12,22 +12,31 @@
 
 struct cf_expand_ctx {
 	/* setval lookup; NULL (or returning NULL for every name) means no
-	 * setval table exists yet, so any ${X} is an error */
+	 * setval table exists yet, so any ${X} is an error.  A value may
+	 * itself contain ${...} and $[...]; it must stay valid until
+	 * cf_expand() returns (it is scanned while other names are looked
+	 * up). */
 	const char *(*setval)(const char *name, void *ctx);
 	void *setval_ctx;
-	/* environment lookup; NULL = getenv */
+	/* environment lookup; NULL = getenv (same lifetime rule) */
 	const char *(*getenv_fn)(const char *name, void *ctx);
 	void *getenv_ctx;
-	/* what to call the string in messages, e.g. "include path" */
+	/* what to call the string in messages, e.g. "an include path" (used
+	 * in the hint given for ${X} when there is no setval table) */
 	const char *what;
 };
 
-/* Returns a newly allocated expanded string, or NULL after adding an error
- * at `loc` to `diag`:
+/* Returns a newly allocated expanded string, or NULL after adding one error
+ * at `loc` to `diag` (ctx may be NULL: no setvals, getenv):
  *   "unterminated ${ in 'TEXT'"                (compat: "format error")
  *   "undefined variable ${NAME} in 'TEXT'"      (compat: "the string was not defined")
  *   "environment variable NAME is not set (in 'TEXT')"
- *   "setval A refers to itself: A -> B -> A"   */
+ *   "setval A refers to itself: A -> B -> A"
+ *   "variables in 'TEXT' refer to each other more than 32 levels deep"
+ *   "expansion of 'TEXT' is too long (more than 65536 bytes)"
+ * with " (the value of ${A})" added when the problem is inside a
+ * substituted value.  Variable names are whatever sits between the
+ * brackets. */
 char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct rc_loc *loc,
 		struct rc_diag *diag);
 /* True when text contains ${ or $[ at all. */

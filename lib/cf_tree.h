@@ -8,9 +8,17 @@
  * (cf_schema / cf_model), which is what lets it report every error with a
  * useful message and a "did you mean" instead of a bare "syntax error".
  *
+ * A lone ';' is accepted and dropped (racoon2's `script phase1_up "/x";;`
+ * and `script phase1_up "/x";` give the same tree).  After a syntax error
+ * the tree holds every statement that could be recovered: one whose ';'
+ * was missing is kept as if it were there; one holding a rejected token
+ * (say an unquoted ${VAR}) is dropped.  Blocks nest at most 64 deep.
+ *
  * Includes are already resolved: `include "x";` statements at the top level
  * are replaced by the top-level statements of the included file(s), in glob
- * order; every item keeps the location of the file it came from.
+ * order; every item keeps the location of the file it came from.  A
+ * relative include path resolves against the directory of the including
+ * file (cf_parse_string: the current directory).
  *
  * All memory belongs to the tree and is released by cf_tree_free(). */
 #ifndef RC_CF_TREE_H
@@ -41,7 +49,8 @@ struct cf_stmt {
 	size_t nitems;
 	struct cf_item *items;  /* may be 0 items only if block != NULL */
 	struct cf_block *block; /* NULL when the statement has no braces */
-	struct rc_loc semi_loc; /* of the terminating ';' */
+	struct rc_loc semi_loc; /* of the terminating ';' (where it was
+				 * missing, if the parser recovered) */
 };
 
 struct cf_block {
@@ -53,7 +62,10 @@ struct cf_block {
 
 struct cf_tree {
 	struct cf_block top;
-	/* interned file names (the strings rc_loc.file points at) */
+	/* the files read, main file first, then includes in the order they
+	 * were read.  These are the strings every rc_loc.file points at; they
+	 * are interned for the life of the process, so locations (and the
+	 * diagnostics holding them) stay valid after cf_tree_free(). */
 	size_t nfiles;
 	char **files;
 };

@@ -1,2 +1,2 @@
 # shared daemon entry points (owner: lead)
-lib_libracoon_a_SOURCES += lib/cfcheck.c lib/cfcheck.h lib/version.h lib/rcf_stub.c
+lib_libracoon_a_SOURCES += lib/cfcheck.c lib/cfcheck.h lib/version.h

@@ -34,6 +34,10 @@ static void rejects(void **state)
 	assert_int_equal(rc_addr_parse("10.0.0.1/", &a, err, sizeof(err)), -1);
 	assert_int_equal(rc_addr_parse("10.0.0.1%eth0", &a, err, sizeof(err)), -1);
 	assert_int_equal(rc_addr_parse("", &a, err, sizeof(err)), -1);
+	assert_int_equal(rc_addr_parse("fe80::1%-1", &a, err, sizeof(err)), -1);
+	assert_int_equal(rc_addr_parse("fe80::1%4294967296", &a, err, sizeof(err)), -1);
+	assert_int_equal(rc_addr_parse("fe80::1%7", &a, err, sizeof(err)), 0);
+	assert_int_equal(a.scope_id, 7);
 }
 
 static void prefix_match(void **state)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "util.h"
 
 size_t rc_addr_len(sa_family_t family)
 {
@@ -20,13 +21,6 @@ int rc_addr_maxprefix(sa_family_t family)
 	return (int)rc_addr_len(family) * 8;
 }
 
-static int set_err(char *err, size_t errlen, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-	return -1;
-}
-
 int rc_addr_parse(const char *text, struct rc_addr *out, char *err, size_t errlen)
 {
 	char buf[128], *slash, *pct;
@@ -34,7 +28,7 @@ int rc_addr_parse(const char *text, struct rc_addr *out, char *err, size_t errle
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n >= sizeof(buf))
-		return set_err(err, errlen, n ? "address too long" : "empty address");
+		return rc_set_err(err, errlen, "%s", n ? "address too long" : "empty address");
 	memcpy(buf, text, n + 1);
 	slash = strchr(buf, '/');
 	if (slash)
@@ -45,38 +39,38 @@ int rc_addr_parse(const char *text, struct rc_addr *out, char *err, size_t errle
 	if (inet_pton(AF_INET, buf, &out->u.v4) == 1) {
 		out->family = AF_INET;
 		if (pct)
-			return set_err(err, errlen, "a zone (%) is only valid on IPv6 addresses");
+			return rc_set_err(err, errlen,
+					  "a zone (%%) is only valid on IPv6 addresses");
 	} else if (inet_pton(AF_INET6, buf, &out->u.v6) == 1) {
 		out->family = AF_INET6;
 		if (pct) {
 			if (!*pct)
-				return set_err(err, errlen, "empty zone after %");
+				return rc_set_err(err, errlen, "empty zone after %%");
 			if (strspn(pct, "0123456789") == strlen(pct)) {
 				errno = 0;
 				unsigned long long z = strtoull(pct, NULL, 10);
 				if (errno || z > UINT32_MAX)
-					return set_err(err, errlen, "zone index out of range");
+					return rc_set_err(err, errlen, "zone index out of range");
 				out->scope_id = (uint32_t)z;
 			} else if (!(out->scope_id = if_nametoindex(pct)))
-				return set_err(err, errlen, "unknown interface in zone");
+				return rc_set_err(err, errlen, "unknown interface in zone");
 		}
 	} else {
-		return set_err(err, errlen, "not a numeric IPv4 or IPv6 address");
+		return rc_set_err(err, errlen, "not a numeric IPv4 or IPv6 address");
 	}
 	int max = rc_addr_maxprefix(out->family);
 	out->prefixlen = (uint8_t)max;
 	if (slash) {
 		char *end;
 		if (!*slash || *slash == '-' || *slash == '+')
-			return set_err(err, errlen, "bad prefix length");
+			return rc_set_err(err, errlen, "bad prefix length");
 		errno = 0;
 		unsigned long p = strtoul(slash, &end, 10);
 		if (*end || errno)
-			return set_err(err, errlen, "bad prefix length");
+			return rc_set_err(err, errlen, "bad prefix length");
 		if (p > (unsigned long)max) {
-			char m[64];
-			snprintf(m, sizeof(m), "prefix length %lu is larger than %d", p, max);
-			return set_err(err, errlen, m);
+			return rc_set_err(err, errlen, "prefix length %lu is larger than %d", p,
+					  max);
 		}
 		out->prefixlen = (uint8_t)p;
 	}

@@ -54,18 +54,6 @@ void rc_hook_env_free(struct rc_hook_env *env)
 	rc_hook_env_init(env);
 }
 
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static bool valid_name(const char *name)
 {
@@ -91,13 +79,13 @@ int rc_hook_env_setn(struct rc_hook_env *env, const char *name, const char *valu
 		     char *err, size_t errlen)
 {
 	if (!valid_name(name))
-		return set_err(err, errlen,
+		return rc_set_err(err, errlen,
 			       "invalid hook variable name '%s': use A-Z, 0-9 and _ only",
 			       name ? name : "");
 	if (!value || len > RC_HOOK_VALUE_MAX)
-		return set_err(err, errlen, "hook variable %s: value missing or too long", name);
+		return rc_set_err(err, errlen, "hook variable %s: value missing or too long", name);
 	if (memchr(value, '\0', len))
-		return set_err(err, errlen, "hook variable %s: value contains a NUL byte", name);
+		return rc_set_err(err, errlen, "hook variable %s: value contains a NUL byte", name);
 	char *var = rc_xasprintf("%s=%.*s", name, (int)len, value);
 	ssize_t at = find_var(env, name);
 	if (at >= 0) {

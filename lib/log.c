@@ -62,29 +62,17 @@ static int syslog_priority(enum rc_log_tag tag)
 	}
 }
 
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static FILE *open_logfile(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	FILE *f = fdopen(fd, "a");
 	if (!f) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -99,7 +87,7 @@ int rc_log_open(const char *progname, enum rc_log_dest dest, const char *file, c
 
 	if (dest == RC_LOGDEST_FILE) {
 		if (!file || !*file)
-			return set_err(err, errlen, "no log file name");
+			return rc_set_err(err, errlen, "no log file name");
 		f = open_logfile(file, err, errlen);
 		if (!f)
 			return -1;
@@ -447,10 +435,10 @@ int rc_log_spmd_parse(const char *arg, int *extra, char *err, size_t errlen)
 	unsigned long n;
 
 	if (parse_ulong(arg, 10, INT_MAX / 2, &n) != 0)
-		return set_err(err, errlen, "invalid debug level '%s': expected a number",
+		return rc_set_err(err, errlen, "invalid debug level '%s': expected a number",
 			       arg ? arg : "");
 	if (*extra > INT_MAX / 2)
-		return set_err(err, errlen, "Debug level is too big");
+		return rc_set_err(err, errlen, "Debug level is too big");
 	*extra += (int)n;
 	return 0;
 }
@@ -458,7 +446,7 @@ int rc_log_spmd_parse(const char *arg, int *extra, char *err, size_t errlen)
 int rc_log_spmd_check(int extra, char *err, size_t errlen)
 {
 	if (extra < 0 || RC_SPMD_LOG_BASE + extra >= RC_SPMD_LOG_LIMIT)
-		return set_err(err, errlen, "Debug level is too big");
+		return rc_set_err(err, errlen, "Debug level is too big");
 	return 0;
 }
 
@@ -467,7 +455,7 @@ int rc_log_iked_parse(const char *arg, uint32_t *flags, char *err, size_t errlen
 	unsigned long n;
 
 	if (parse_ulong(arg, 0, UINT32_MAX, &n) != 0)
-		return set_err(err, errlen,
+		return rc_set_err(err, errlen,
 			       "invalid debug flags '%s': expected a number such as 0x3 "
 			       "(0x1 debug, 0x2 trace, 0x4 parser, 0x8 dry run)",
 			       arg ? arg : "");
@@ -522,7 +510,7 @@ int rc_log_kinkd_parse(const char *arg, uint32_t *mask, int *level, char *err, s
 	else if (strcmp(arg, "1") == 0 || strcmp(arg, "2") == 0 || strcmp(arg, "3") == 0)
 		lvl = arg[0] - '0';
 	else
-		return set_err(
+		return rc_set_err(
 			err, errlen,
 			"unknown debug category '%s' (known: krb5, ticketing, packet, crypt, "
 			"peer, payload, pfkey, spmif, parse, isakmp, or a level 1, 2, 3, all)",

@@ -16,18 +16,6 @@
 #include "pidfile.h"
 #include "util.h"
 
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* The first integer in the text (leading blanks allowed); 0 if none. */
 static pid_t parse_pid(const char *text)
@@ -63,9 +51,9 @@ static int write_pid(int fd, char *err, size_t errlen)
 	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
 	if (ftruncate(fd, 0) != 0)
-		return set_err(err, errlen, "truncate: %s", strerror(errno));
+		return rc_set_err(err, errlen, "truncate: %s", strerror(errno));
 	if (pwrite(fd, buf, (size_t)len, 0) != len)
-		return set_err(err, errlen, "write: %s", strerror(errno));
+		return rc_set_err(err, errlen, "write: %s", strerror(errno));
 	return 0;
 }
 
@@ -82,20 +70,20 @@ int rc_pidfile_create(struct rc_pidfile *pf, const char *path, pid_t *holder, ch
 	pf->fd = -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
 	if (fd < 0)
-		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+		return rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 		if (e == EWOULDBLOCK) {
 			*holder = read_pid_fd(fd);
-			set_err(err, errlen, "already running? <pid=%ld>", (long)*holder);
+			rc_set_err(err, errlen, "already running? <pid=%ld>", (long)*holder);
 		} else {
-			set_err(err, errlen, "%s: lock: %s", path, strerror(e));
+			rc_set_err(err, errlen, "%s: lock: %s", path, strerror(e));
 		}
 		close(fd);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -113,7 +101,7 @@ int rc_pidfile_create(struct rc_pidfile *pf, const char *path, pid_t *holder, ch
 int rc_pidfile_update(struct rc_pidfile *pf, char *err, size_t errlen)
 {
 	if (pf->fd < 0)
-		return set_err(err, errlen, "pid file not open");
+		return rc_set_err(err, errlen, "pid file not open");
 	return write_pid(pf->fd, err, errlen);
 }
 
@@ -137,11 +125,11 @@ int rc_pidfile_read(const char *path, pid_t *pid, char *err, size_t errlen)
 
 	*pid = 0;
 	if (fd < 0)
-		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+		return rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 	*pid = read_pid_fd(fd);
 	close(fd);
 	if (*pid <= 0)
-		return set_err(err, errlen, "%s: no process id in the file", path);
+		return rc_set_err(err, errlen, "%s: no process id in the file", path);
 	return 0;
 }
 
@@ -154,6 +142,6 @@ int rc_pidfile_kill(const char *path, int sig, pid_t *pid, char *err, size_t err
 	if (rc_pidfile_read(path, pid, err, errlen) != 0)
 		return -1;
 	if (kill(*pid, sig) != 0)
-		return set_err(err, errlen, "kill(%ld): %s", (long)*pid, strerror(errno));
+		return rc_set_err(err, errlen, "kill(%ld): %s", (long)*pid, strerror(errno));
 	return 0;
 }

@@ -11,23 +11,18 @@
 #include "safefile.h"
 #include "util.h"
 
-static int fail(char *err, size_t errlen, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-	return -1;
-}
-
 static int check_stat(const struct stat *st, bool secret, bool want_dir, char *err, size_t errlen)
 {
 	if (geteuid() != getuid())
-		return fail(err, errlen, "access from setuid'ed process is not allowed");
+		return rc_set_err(err, errlen, "access from setuid'ed process is not allowed");
 	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
-		return fail(err, errlen, want_dir ? "not a directory" : "not a regular file");
+		return rc_set_err(err, errlen, "%s",
+				  want_dir ? "not a directory" : "not a regular file");
 	if (st->st_uid != getuid())
-		return fail(err, errlen, "different ownership between the file and the process");
+		return rc_set_err(err, errlen,
+				  "different ownership between the file and the process");
 	if (secret && (st->st_mode & 077))
-		return fail(err, errlen, "weak file permission");
+		return rc_set_err(err, errlen, "weak file permission");
 	return 0;
 }
 
@@ -36,7 +31,7 @@ int rc_safefile_check(const char *path, bool secret, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(path, &st) != 0)
-		return fail(err, errlen, strerror(errno));
+		return rc_set_err(err, errlen, "%s", strerror(errno));
 	return check_stat(&st, secret, false, err, errlen);
 }
 
@@ -45,7 +40,7 @@ int rc_privdir_check(const char *dir, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(dir, &st) != 0)
-		return fail(err, errlen, strerror(errno));
+		return rc_set_err(err, errlen, "%s", strerror(errno));
 	return check_stat(&st, true, true, err, errlen);
 }
 
@@ -59,22 +54,22 @@ int rc_read_secret_file(const char *path, bool secret, size_t maxlen, unsigned c
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return fail(err, errlen, strerror(errno));
+		return rc_set_err(err, errlen, "%s", strerror(errno));
 	/* check the file we opened, not the path again */
 	if (fstat(fd, &st) != 0) {
-		fail(err, errlen, strerror(errno));
+		rc_set_err(err, errlen, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (secret ? check_stat(&st, true, false, err, errlen) != 0 : !S_ISREG(st.st_mode)) {
 		if (!secret)
-			fail(err, errlen, "not a regular file");
+			rc_set_err(err, errlen, "not a regular file");
 		close(fd);
 		return -1;
 	}
 	if ((size_t)st.st_size > maxlen) {
 		close(fd);
-		return fail(err, errlen, "file too large");
+		return rc_set_err(err, errlen, "file too large");
 	}
 	unsigned char *buf = rc_xmalloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -89,7 +84,7 @@ int rc_read_secret_file(const char *path, bool secret, size_t maxlen, unsigned c
 	close(fd);
 	if (got != (size_t)st.st_size) {
 		rc_freezero(buf, (size_t)st.st_size + 1);
-		return fail(err, errlen, "short read");
+		return rc_set_err(err, errlen, "short read");
 	}
 	*data = buf;
 	*len = got;

@@ -73,6 +73,18 @@ char *rc_xasprintf(const char *fmt, ...)
 	return p;
 }
 
+int rc_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 void rc_memzero(void *p, size_t n)
 {
 	if (p && n)

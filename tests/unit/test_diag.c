@@ -78,22 +78,12 @@ static void error_cap(void **state)
 	rc_diag_free(&d);
 }
 
-static void edit_distance(void **state)
-{
-	assert_int_equal(rc_edit_distance("passive", "pasive", 3), 1);
-	assert_int_equal(rc_edit_distance("passive", "passive", 3), 0);
-	assert_int_equal(rc_edit_distance("kmp_enc_alg", "kmp_enc_alog", 3), 1);
-	assert_int_equal(rc_edit_distance("abc", "xyz", 2), 3);
-	assert_int_equal(rc_edit_distance("", "abcd", 2), 3);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sorted_by_file_then_position),
 		cmocka_unit_test(caret_under_column),
 		cmocka_unit_test(error_cap),
-		cmocka_unit_test(edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

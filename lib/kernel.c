@@ -34,7 +34,6 @@ extern const struct rk_backend_ops rk_xfrm_ops __attribute__((weak));
 #ifndef RK_HAVE_PFKEY
 extern const struct rk_backend_ops rk_pfkey_ops __attribute__((weak));
 #endif
-extern const struct rk_backend_ops rk_memory_ops __attribute__((weak));
 
 /* An SA or policy added through this handle. */
 struct own_sa {

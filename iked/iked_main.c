@@ -18,6 +18,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: iked [-f file] [-p port] [-46] [-I address] [-S selector_index]\n"
 		"            [-D number] [-FdvVht] [-l logfile] [-P pcapfile] [-t port]\n"
+		"            [-K backend]\n"
 		"  -f FILE     configuration file (default %s)\n"
 		"  -p PORT     local IKE port for addresses without one (default 500)\n"
 		"  -t PORT     destination port when initiating (default 500)\n"
@@ -30,10 +31,11 @@ static void usage(FILE *out)
 		"  -F          stay in the foreground, log to stderr\n"
 		"  -v          also log to stderr\n"
 		"  -l FILE     log to FILE instead of syslog\n"
+		"  -K NAME     kernel interface: xfrm, pfkey or memory (default %s)\n"
 		"  -P FILE     write decrypted IKE messages to FILE (pcap; +FILE appends)\n"
 		"  -V          print the version and exit\n"
 		"  -h          print this help and exit\n",
-		RC_DEFAULT_CONFIG);
+		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL);
 }
 
 static int parse_port(const char *opt, const char *s, int *port)
@@ -94,14 +96,15 @@ int main(int argc, char **argv)
 		{"initiate-selector", required_argument, NULL, 'S'},
 		{"pcapfile", required_argument, NULL, 'P'},
 		{"check", no_argument, NULL, OPT_CHECK},
+		{"kernel", required_argument, NULL, 'K'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config = RC_DEFAULT_CONFIG;
+	const char *config = RC_DEFAULT_CONFIG, *kernel = NULL;
 	int check = 0, v4 = 0, v6 = 0, port = 500, tport = 500, debug = 0, c;
 	char *end;
 
 	rewrite_check_option(argc, argv);
-	while ((c = getopt_long(argc, argv, "f:hVFvdD:p:t:46l:I:S:P:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:hVFvdD:p:t:46l:I:S:P:K:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			config = optarg;
@@ -148,6 +151,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK:
 			check = 1;
 			break;
+		case 'K':
+			kernel = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 1;
@@ -162,7 +168,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check)
-		return rc_config_test("iked", config, RCF_FOR_IKED);
+		return rc_config_test("iked", config, RCF_FOR_IKED, kernel);
 	fprintf(stderr, "iked: this version implements the configuration check only (-t)\n");
 	return 1;
 }

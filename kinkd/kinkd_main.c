@@ -16,16 +16,17 @@ static const char *const categories[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: kinkd [-dhFVt] [-f config] [-D level]\n"
+	fprintf(out, "usage: kinkd [-dhFVt] [-f config] [-D level] [-K backend]\n"
 		     "  -f FILE   configuration file (default %s)\n"
 		     "  -F        stay in the foreground\n"
 		     "  -d        more debugging (repeat for more)\n"
 		     "  -D X      debug category (krb5 ticketing packet crypt peer payload\n"
 		     "            pfkey spmif parse isakmp) or level (1 2 3 all)\n"
+		     "  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
 		     "  -t        check the configuration and exit\n"
 		     "  -V        print the version and exit\n"
 		     "  -h        print this help and exit\n",
-		RC_DEFAULT_CONFIG);
+		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL);
 }
 
 static int known_category(const char *s)
@@ -38,10 +39,10 @@ static int known_category(const char *s)
 
 int main(int argc, char **argv)
 {
-	const char *config = RC_DEFAULT_CONFIG;
+	const char *config = RC_DEFAULT_CONFIG, *kernel = NULL;
 	int check = 0, c;
 
-	while ((c = getopt(argc, argv, "df:hD:FVt")) != -1) {
+	while ((c = getopt(argc, argv, "df:hD:FVtK:")) != -1) {
 		switch (c) {
 		case 'd':
 		case 'F':
@@ -60,6 +61,9 @@ int main(int argc, char **argv)
 		case 't':
 			check = 1;
 			break;
+		case 'K':
+			kernel = optarg;
+			break;
 		case 'V':
 			printf("kinkd %s [spec=RFC4430, compat=7]\n", RC_VERSION_STRING);
 			return 0;
@@ -76,7 +80,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check)
-		return rc_config_test("kinkd", config, RCF_FOR_KINKD);
+		return rc_config_test("kinkd", config, RCF_FOR_KINKD, kernel);
 	fprintf(stderr, "kinkd: this version implements the configuration check only (-t)\n");
 	return 1;
 }

@@ -3,13 +3,37 @@
 #include <stdio.h>
 
 #include "cfcheck.h"
+#include "kernel.h"
+#include "kernel_conf.h"
+#include "rcf_model.h"
 
 static const char *plural(int n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
 
-int rc_config_test(const char *prog, const char *path, enum rcf_daemon daemon)
+/* iked and kinkd install SAs: check the algorithms against the kernel.
+ * spmd only installs policies, which every backend supports. */
+static void check_kernel(const struct rcf_config *cfg, enum rcf_daemon daemon,
+			 const char *backend, struct rc_diag *diag)
+{
+	char err[256];
+	struct rk *k;
+
+	if (daemon != RCF_FOR_IKED && daemon != RCF_FOR_KINKD)
+		return;
+	k = rk_open(backend, NULL, NULL, NULL, err, sizeof(err));
+	if (!k) {
+		rc_diag_error(diag, &cfg->main_loc, "kernel backend %s: %s",
+			      backend ? backend : RC_DEFAULT_KERNEL, err);
+		return;
+	}
+	rk_check_config(k, cfg, diag);
+	rk_close(k);
+}
+
+int rc_config_test(const char *prog, const char *path, enum rcf_daemon daemon,
+		   const char *backend)
 {
 	struct rc_diag diag;
 	struct rcf_load_opts opts = {.path = path, .daemon = daemon, .check_safe = true};
@@ -32,6 +56,7 @@ int rc_config_test(const char *prog, const char *path, enum rcf_daemon daemon)
 		case RCF_FOR_SPMDCTL:
 			break;
 		}
+		check_kernel(cfg, daemon, backend, &diag);
 	}
 	rc_diag_sort(&diag);
 	rc_diag_print(&diag, stderr, 1);

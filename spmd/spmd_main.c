@@ -17,16 +17,17 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: spmd [-dhFVkt] [-f config] [-D level]\n"
+	fprintf(out, "usage: spmd [-dhFVkt] [-f config] [-D level] [-K backend]\n"
 		     "  -f FILE   configuration file (default %s)\n"
 		     "  -F        stay in the foreground, log to stderr\n"
 		     "  -d        raise the log level by one (up to 3 times)\n"
 		     "  -D N      raise the log level by N (0..3)\n"
+		     "  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
 		     "  -k        stop the running spmd (SIGTERM to the pid in %s)\n"
 		     "  -t        check the configuration and exit\n"
 		     "  -V        print the version and exit\n"
 		     "  -h        print this help and exit\n",
-		RC_DEFAULT_CONFIG, SPMD_PIDFILE);
+		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL, SPMD_PIDFILE);
 }
 
 int main(int argc, char **argv)
@@ -38,15 +39,16 @@ int main(int argc, char **argv)
 		{"DEBUG", required_argument, NULL, 'D'},
 		{"kill", no_argument, NULL, 'k'},
 		{"check", no_argument, NULL, 't'},
+		{"kernel", required_argument, NULL, 'K'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config = RC_DEFAULT_CONFIG;
+	const char *config = RC_DEFAULT_CONFIG, *kernel = NULL;
 	int level = 0, check = 0, kill_running = 0, c;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "f:D:VFdkth", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:D:VFdkthK:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			config = optarg;
@@ -72,6 +74,9 @@ int main(int argc, char **argv)
 		case 't':
 			check = 1;
 			break;
+		case 'K':
+			kernel = optarg;
+			break;
 		case 'V':
 			fprintf(stderr, "Version: %s\n", RC_VERSION_STRING);
 			return 0;
@@ -94,7 +99,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check)
-		return rc_config_test("spmd", config, RCF_FOR_SPMD);
+		return rc_config_test("spmd", config, RCF_FOR_SPMD, kernel);
 	if (kill_running) {
 		fprintf(stderr, "spmd: -k: not available in this version\n");
 		return 1;

@@ -26,6 +26,13 @@ for d in iked spmd kinkd; do
 	expect 1 "$d -t on a missing file fails" "$B/$d/$d" -t -f /nonexistent/racoon2.conf
 	grep_out "/nonexistent/racoon2.conf" "$d -t names the missing file"
 done
+printf 'sa e { sa_protocol esp; esp_enc_alg aes128_cbc; esp_auth_alg hmac_sha2_256; };\n' > /tmp/cli-k.$$.conf
+for d in iked kinkd; do
+	expect 1 "$d -K with an unknown backend fails" "$B/$d/$d" -t -K nosuch -f /tmp/cli-k.$$.conf
+	grep_out "unknown kernel interface 'nosuch'" "$d -K names the unknown backend"
+done
+expect 0 "iked -t -K memory checks against the memory backend" "$B/iked/iked" -t -K memory -f /tmp/cli-k.$$.conf
+rm -f /tmp/cli-k.$$.conf
 expect 1 "iked -4 -6 are exclusive" "$B/iked/iked" -4 -6 -t -f /nonexistent
 grep_out "exclusive" "iked -4 -6 message"
 expect 1 "iked -t 0 is a bad port" "$B/iked/iked" -t 0

@@ -1,0 +1,2 @@
+#include "spmif_test.h"
+int main(void){return 0;}

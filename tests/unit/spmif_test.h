@@ -45,13 +45,13 @@ struct ts {
 	int big_lines; /* lines MIGRATE answers with */
 };
 
-static void req_opened(struct ts *t)
+static inline void req_opened(struct ts *t)
 {
 	if (++t->open_reqs > t->max_open_reqs)
 		t->max_open_reqs = t->open_reqs;
 }
 
-static void h_stat(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_stat(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	struct ts *t = arg;
 	(void)argv;
@@ -66,7 +66,7 @@ static void h_stat(struct spmif_req *req, int argc, char **argv, void *arg)
 	spmif_reply(req, SPMIF_OK, "CACHE TOTAL FQDN = %d", 3);
 }
 
-static void h_ns(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_ns(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	(void)arg;
 	if (argc == 2 && spmif_word_match(argv[1], "LIST")) {
@@ -78,7 +78,7 @@ static void h_ns(struct spmif_req *req, int argc, char **argv, void *arg)
 }
 
 /* Shows how the line was split: "args=N a b c". */
-static void h_fqdn(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_fqdn(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	char buf[256] = "";
 	(void)arg;
@@ -89,7 +89,7 @@ static void h_fqdn(struct spmif_req *req, int argc, char **argv, void *arg)
 	spmif_reply(req, SPMIF_OK, "args=%d%s", argc - 1, buf);
 }
 
-static void h_policy(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_policy(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	(void)arg;
 	if (argc >= 2 && spmif_word_match(argv[1], "ADD"))
@@ -103,7 +103,7 @@ static void h_policy(struct spmif_req *req, int argc, char **argv, void *arg)
 }
 
 /* A big reply, for output limits. */
-static void h_migrate(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_migrate(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	struct ts *t = arg;
 	(void)argc;
@@ -113,7 +113,7 @@ static void h_migrate(struct spmif_req *req, int argc, char **argv, void *arg)
 	spmif_reply(req, SPMIF_OK, "Migrate done");
 }
 
-static void deferred_fire(evutil_socket_t fd, short what, void *arg)
+static inline void deferred_fire(evutil_socket_t fd, short what, void *arg)
 {
 	struct ts *t = arg;
 	(void)fd;
@@ -127,7 +127,7 @@ static void deferred_fire(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Answers from the loop 30 ms later, as a kernel round trip would. */
-static void h_slid(struct spmif_req *req, int argc, char **argv, void *arg)
+static inline void h_slid(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	struct ts *t = arg;
 	if (argc != 2) {
@@ -148,7 +148,7 @@ static const struct spmif_command test_cmds[] = {
 	{ "MIGRATE", h_migrate }, { "SLID", h_slid }, { "STAT", h_stat },
 };
 
-static int ts_start_opts(struct ts *t, struct spmif_server_opts *o)
+static inline int ts_start_opts(struct ts *t, struct spmif_server_opts *o)
 {
 	char err[256];
 
@@ -175,13 +175,13 @@ static int ts_start_opts(struct ts *t, struct spmif_server_opts *o)
 	return 0;
 }
 
-static int ts_start(struct ts *t)
+static inline int ts_start(struct ts *t)
 {
 	struct spmif_server_opts o = { 0 };
 	return ts_start_opts(t, &o);
 }
 
-static void ts_stop(struct ts *t)
+static inline void ts_stop(struct ts *t)
 {
 	spmif_server_free(t->srv);
 	t->srv = NULL;
@@ -197,14 +197,14 @@ static void ts_stop(struct ts *t)
 }
 
 /* Run the loop for about ms milliseconds. */
-static void pump(struct event_base *base, int ms)
+static inline void pump(struct event_base *base, int ms)
 {
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
 }
 
-static long now_ms(void)
+static inline long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -222,7 +222,7 @@ struct tc {
 	char challenge[64];
 };
 
-static void tc_connect(struct tc *c, struct ts *t)
+static inline void tc_connect(struct tc *c, struct ts *t)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
@@ -234,17 +234,17 @@ static void tc_connect(struct tc *c, struct ts *t)
 	assert_int_equal(connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 }
 
-static void tc_send_n(struct tc *c, const void *data, size_t len)
+static inline void tc_send_n(struct tc *c, const void *data, size_t len)
 {
 	assert_int_equal(send(c->fd, data, len, MSG_NOSIGNAL), (ssize_t)len);
 }
 
-static void tc_send(struct tc *c, const char *s)
+static inline void tc_send(struct tc *c, const char *s)
 {
 	tc_send_n(c, s, strlen(s));
 }
 
-static void tc_fill(struct tc *c)
+static inline void tc_fill(struct tc *c)
 {
 	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
 	if (n == 0)
@@ -255,7 +255,7 @@ static void tc_fill(struct tc *c)
 }
 
 /* Length of the first complete reply in buf, or 0. */
-static size_t reply_end(const char *buf, size_t len)
+static inline size_t reply_end(const char *buf, size_t len)
 {
 	size_t pos = 0;
 	while (pos < len) {
@@ -273,7 +273,7 @@ static size_t reply_end(const char *buf, size_t len)
 
 /* The next whole reply, raw (CR LF kept); "" when none came in time.
  * The caller frees it. */
-static char *tc_reply_wait(struct tc *c, int timeout_ms)
+static inline char *tc_reply_wait(struct tc *c, int timeout_ms)
 {
 	long until = now_ms() + timeout_ms;
 	size_t n;
@@ -290,7 +290,7 @@ static char *tc_reply_wait(struct tc *c, int timeout_ms)
 	return r;
 }
 
-static char *tc_reply(struct tc *c)
+static inline char *tc_reply(struct tc *c)
 {
 	return tc_reply_wait(c, 2000);
 }
@@ -303,7 +303,7 @@ static char *tc_reply(struct tc *c)
 	} while (0)
 
 /* Is the connection closed by the server (after what was read)? */
-static bool tc_closed(struct tc *c, int timeout_ms)
+static inline bool tc_closed(struct tc *c, int timeout_ms)
 {
 	long until = now_ms() + timeout_ms;
 	while (!c->eof && now_ms() < until) {
@@ -313,7 +313,7 @@ static bool tc_closed(struct tc *c, int timeout_ms)
 	return c->eof;
 }
 
-static void tc_greeting(struct tc *c)
+static inline void tc_greeting(struct tc *c)
 {
 	char *g = tc_reply(c);
 	assert_int_equal(strlen(g), 4 + 40 + 2);
@@ -326,7 +326,7 @@ static void tc_greeting(struct tc *c)
 	free(g);
 }
 
-static void tc_login(struct tc *c)
+static inline void tc_login(struct tc *c)
 {
 	char resp[SPMIF_HASH_BUFLEN], line[64];
 	tc_greeting(c);
@@ -336,7 +336,7 @@ static void tc_login(struct tc *c)
 	assert_reply(c, "250 OK\r\n");
 }
 
-static void tc_close(struct tc *c)
+static inline void tc_close(struct tc *c)
 {
 	close(c->fd);
 	c->fd = -1;

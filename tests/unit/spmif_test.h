@@ -140,7 +140,8 @@ static inline void h_slid(struct spmif_req *req, int argc, char **argv, void *ar
 	t->deferred = req;
 	snprintf(t->deferred_arg, sizeof(t->deferred_arg), "%s", argv[1]);
 	struct timeval tv = { 0, 30000 };
-	evtimer_add(t->deferred_ev, &tv);
+	if (strcmp(argv[1], "never") != 0) /* "never": no answer until ts_stop */
+		evtimer_add(t->deferred_ev, &tv);
 }
 
 static const struct spmif_command test_cmds[] = {

@@ -6,6 +6,7 @@
 
 #include <sys/wait.h>
 
+#include "addr.h"
 #include "log.h"
 #include "spmif_client.h"
 
@@ -283,6 +284,93 @@ static void async_spmd_later(void **state)
 	ts_stop(&t);
 }
 
+/* spmd that stops answering a command: the client gives up on it after
+ * the I/O timeout and reconnects. */
+static void async_io_timeout(void **state)
+{
+	struct ts t;
+	struct rec r = { 0 };
+	char err[128];
+	(void)state;
+
+	ts_start(&t);
+	struct spmif_endpoint ep = { .unix_path = t.path };
+	struct spmif_client_opts o = { .endpoints = &ep,
+				       .nendpoints = 1,
+				       .password = test_pw,
+				       .password_len = TEST_PWLEN,
+				       .updown = on_updown,
+				       .updown_arg = &r,
+				       .backoff_min_ms = 20,
+				       .io_timeout_ms = 100 };
+	struct spmif_client *c = spmif_client_new(t.base, &o, err, sizeof(err));
+	cmd(c, &r, "SLID never");
+	cmd(c, &r, "STAT");
+	wait_for(&t, &r.n, 2);
+	assert_int_equal(r.st[0], SPMIF_ERR_DOWN);
+	assert_int_equal(r.st[1], SPMIF_ERR_DOWN);
+	assert_int_equal(r.downs, 1);
+	/* the server answers the dead session late; nobody minds */
+	spmif_reply(t.deferred, SPMIF_OK, "late");
+	t.deferred = NULL;
+	wait_for(&t, &r.ups, 2);
+	spmif_client_free(c);
+	ts_stop(&t);
+}
+
+/* The debug transport: TCP on loopback, for both clients. */
+static void over_tcp(void **state)
+{
+	struct ts t;
+	struct rec r = { 0 };
+	char err[256];
+	unsigned port = 0;
+	(void)state;
+
+	ts_start(&t);
+	struct spmif_endpoint ep = { 0 };
+	assert_int_equal(rc_addr_parse("127.0.0.1", &ep.tcp, err, sizeof(err)), 0);
+	assert_int_equal(spmif_server_listen_tcp(t.srv, &ep.tcp, &port, err, sizeof(err)), 0);
+	ep.tcp.port = (uint16_t)port;
+	struct spmif_client_opts o = { .endpoints = &ep,
+				       .nendpoints = 1,
+				       .password = test_pw,
+				       .password_len = TEST_PWLEN,
+				       .updown = on_updown,
+				       .updown_arg = &r };
+	struct spmif_client *c = spmif_client_new(t.base, &o, err, sizeof(err));
+	cmd(c, &r, "NS LIST");
+	wait_for(&t, &r.n, 1);
+	assert_int_equal(r.st[0], SPMIF_REPLIED);
+	assert_string_equal(r.first[0], "192.0.2.53");
+	assert_int_equal(r.ups, 1);
+	spmif_client_free(c);
+	ts_stop(&t);
+}
+
+/* Past max_clients, a new connection is closed at once. */
+static void max_clients(void **state)
+{
+	struct ts t;
+	struct tc a, b;
+	struct spmif_server_opts o = { .max_clients = 1 };
+	(void)state;
+
+	ts_start_opts(&t, &o);
+	tc_connect(&a, &t);
+	tc_login(&a);
+	tc_connect(&b, &t);
+	assert_true(tc_closed(&b, 2000));
+	assert_int_equal(b.len, 0);
+	tc_close(&b);
+	tc_send(&a, "STAT\r\n");
+	char *rep = tc_reply(&a);
+	assert_memory_equal(rep, "250-DNS QUERY = 1\r\n", 19);
+	free(rep);
+	tc_close(&a);
+	ts_stop(&t);
+}
+
 /* ---- the blocking client ---- */
 
 static pid_t server_child(struct ts *t)
@@ -397,7 +485,9 @@ int main(void)
 		cmocka_unit_test(async_login_and_queue), cmocka_unit_test(async_restart),
 		cmocka_unit_test(async_wrong_password),	 cmocka_unit_test(async_reply_limit),
 		cmocka_unit_test(async_free_in_callback), cmocka_unit_test(async_spmd_later),
-		cmocka_unit_test(sync_client),		 cmocka_unit_test(sync_timeout),
+		cmocka_unit_test(async_io_timeout),	 cmocka_unit_test(over_tcp),
+		cmocka_unit_test(max_clients),		 cmocka_unit_test(sync_client),
+		cmocka_unit_test(sync_timeout),
 	};
 	rc_log_ratelimit_config(1000, 60);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,8 +93,8 @@ struct spmif_server {
 	struct cmd *cmds;
 	size_t ncmds;
 	void *arg;
-	size_t max_line, max_output;
-	unsigned max_clients, delay_ms, delay_max_ms;
+	size_t max_line, max_output, pause_output;
+	unsigned max_clients, delay_ms, delay_max_ms, stall_ms;
 	struct listener *ls;
 	size_t nls;
 	struct spmif_conn *conns;
@@ -103,6 +103,7 @@ struct spmif_server {
 };
 
 static void process(struct spmif_conn *c);
+static size_t conn_backlog(const struct spmif_conn *c);
 
 /* ---- output ---- */
 
@@ -201,7 +202,8 @@ static void conn_free_notify(struct spmif_conn *c)
  * now. */
 static bool finish_eof(struct spmif_conn *c)
 {
-	if (!c->eof || c->dead || c->req || evtimer_pending(c->delay, NULL))
+	if (!c->eof || c->dead || c->req || evtimer_pending(c->delay, NULL) ||
+	    conn_backlog(c) > c->s->pause_output)
 		return false;
 	c->closing = true;
 	return !c->bev || evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
@@ -416,9 +418,16 @@ static struct evbuffer *conn_input(struct spmif_conn *c)
 	return c->bev ? bufferevent_get_input(c->bev) : c->in;
 }
 
+/* Unsent output of a socket client. */
+static size_t conn_backlog(const struct spmif_conn *c)
+{
+	return c->bev ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+}
+
 static bool conn_idle(const struct spmif_conn *c)
 {
-	return !c->dead && !c->closing && !c->req && !evtimer_pending(c->delay, NULL);
+	return !c->dead && !c->closing && !c->req && !evtimer_pending(c->delay, NULL) &&
+	       conn_backlog(c) <= c->s->pause_output;
 }
 
 static void line_too_long(struct spmif_conn *c)
@@ -531,7 +540,13 @@ static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct spmif_conn *c = arg;
 
-	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	/* the output drained below the mark: commands held back may go on */
+	process(c);
+	if (c->dead || finish_eof(c))
 		conn_free(c);
 }
 
@@ -540,6 +555,13 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	struct spmif_conn *c = arg;
 
 	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT) {
+		rc_log_ratelimited(c->peer_key, RC_LOG_PROTO_WARN,
+				   "spmif: dropping client %s: it has not read its replies for %u ms",
+				   c->peer, c->s->stall_ms);
+		conn_free(c);
+		return;
+	}
 	if (what & BEV_EVENT_ERROR) {
 		if (c->req)
 			rc_log_debug(1, "spmif: %s went away during a command", c->peer);
@@ -614,6 +636,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	 * mark is above the line limit so a long line is always seen whole */
 	size_t mark = s->max_line * 4 + 16;
 	bufferevent_setwatermark(c->bev, EV_READ, 0, mark < 16384 ? 16384 : mark);
+	bufferevent_setwatermark(c->bev, EV_WRITE, s->pause_output / 2, 0);
+	struct timeval stall = { .tv_sec = s->stall_ms / 1000,
+				 .tv_usec = (s->stall_ms % 1000) * 1000 };
+	bufferevent_set_timeouts(c->bev, NULL, &stall);
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	rc_log_debug(1, "spmif: client %s connected", peer);
@@ -784,6 +810,9 @@ struct spmif_server *spmif_server_new(struct event_base *base, const struct spmi
 	s->arg = o->arg;
 	s->max_line = o->max_line ? o->max_line : SPMIF_LINE_MAX;
 	s->max_output = o->max_output ? o->max_output : SPMIF_OUTPUT_MAX;
+	s->pause_output = s->max_output < SPMIF_OUTPUT_PAUSE ? s->max_output / 2
+							     : SPMIF_OUTPUT_PAUSE;
+	s->stall_ms = o->stall_timeout_ms ? o->stall_timeout_ms : SPMIF_STALL_TIMEOUT_MS;
 	s->max_clients = o->max_clients ? o->max_clients : SPMIF_MAX_CLIENTS;
 	s->delay_ms = o->login_delay_ms;
 	s->delay_max_ms = o->login_delay_max_ms ? o->login_delay_max_ms : SPMIF_LOGIN_DELAY_MAX_MS;

@@ -53,7 +53,13 @@ struct spmif_command {
 /* Defaults spmd should use. */
 #define SPMIF_LOGIN_DELAY_MS 250     /* first failed login of a peer; doubles */
 #define SPMIF_LOGIN_DELAY_MAX_MS 8000
-#define SPMIF_OUTPUT_MAX (1u << 20)  /* per-client unsent output before dropping it */
+/* Unsent output of one client: above SPMIF_OUTPUT_PAUSE the server takes
+ * no further command from it until the output drains (pipelining cannot
+ * pile up replies); above max_output, or when the client has read nothing
+ * for stall_timeout_ms while output waits, the client is dropped. */
+#define SPMIF_OUTPUT_PAUSE (64u << 10)
+#define SPMIF_OUTPUT_MAX (16u << 20)
+#define SPMIF_STALL_TIMEOUT_MS 30000
 #define SPMIF_MAX_CLIENTS 64
 
 struct spmif_server_opts {
@@ -69,6 +75,7 @@ struct spmif_server_opts {
 	/* Limits; 0 = the default named after each. */
 	size_t max_line;    /* SPMIF_LINE_MAX */
 	size_t max_output;  /* SPMIF_OUTPUT_MAX */
+	unsigned stall_timeout_ms; /* SPMIF_STALL_TIMEOUT_MS */
 	unsigned max_clients; /* SPMIF_MAX_CLIENTS; further connections are closed */
 	/* Base delay in ms before answering a failed LOGIN; it doubles with
 	 * each further failure of the same peer (UNIX: peer uid; TCP: address)

@@ -43,6 +43,7 @@ struct ts {
 	struct event *deferred_ev;
 	int open_reqs, max_open_reqs, slid_seen;
 	int big_lines; /* lines MIGRATE answers with */
+	int migrate_seen;
 };
 
 static inline void req_opened(struct ts *t)
@@ -108,6 +109,7 @@ static inline void h_migrate(struct spmif_req *req, int argc, char **argv, void 
 	struct ts *t = arg;
 	(void)argc;
 	(void)argv;
+	t->migrate_seen++;
 	for (int i = 0; i + 1 < t->big_lines; i++)
 		spmif_reply_more(req, SPMIF_OK, "%0100d", i);
 	spmif_reply(req, SPMIF_OK, "Migrate done");
@@ -247,6 +249,8 @@ static inline void tc_send(struct tc *c, const char *s)
 
 static inline void tc_fill(struct tc *c)
 {
+	if (c->len + 1 >= sizeof(c->buf))
+		fail_msg("test client buffer full");
 	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
 	if (n == 0)
 		c->eof = true;

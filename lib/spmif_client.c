@@ -65,8 +65,9 @@ static char *command_line(char *err, size_t errlen, const char *fmt, va_list ap,
 	size_t n = strlen(text);
 
 	if (n > SPMIF_CMD_MAX || strpbrk(text, "\r\n")) {
-		rc_set_err(err, errlen, n > SPMIF_CMD_MAX ? "spmif command longer than %d bytes"
-							  : "spmif command contains a line break",
+		rc_set_err(err, errlen,
+			   n > SPMIF_CMD_MAX ? "spmif command longer than %d bytes"
+					     : "spmif command contains a line break",
 			   SPMIF_CMD_MAX);
 		free(text);
 		return NULL;
@@ -103,12 +104,12 @@ struct spmif_client {
 	size_t max_lines, max_bytes, max_queue;
 
 	enum cstate st;
-	size_t ep;		  /* endpoint being tried */
-	int cfd;		  /* socket while connecting */
-	struct event *conn_ev;	  /* its writability */
-	struct bufferevent *bev;  /* the session */
-	struct event *timer;	  /* backoff, or the I/O deadline */
-	unsigned backoff;	  /* next wait */
+	size_t ep;		 /* endpoint being tried */
+	int cfd;		 /* socket while connecting */
+	struct event *conn_ev;	 /* its writability */
+	struct bufferevent *bev; /* the session */
+	struct event *timer;	 /* backoff, or the I/O deadline */
+	unsigned backoff;	 /* next wait */
 	struct pending *head, *tail, *inflight;
 	size_t nqueue;
 	struct spmif_reply reply;
@@ -123,7 +124,7 @@ static void drop(struct spmif_client *c, enum spmif_status why, const char *reas
 
 static void arm_timer(struct spmif_client *c, unsigned ms)
 {
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
 
 	evtimer_add(c->timer, &tv);
 }
@@ -333,8 +334,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
 		return;
 	c->depth++;
-	drop(c, SPMIF_ERR_DOWN, what & BEV_EVENT_EOF ? "spmd closed the connection"
-						       : "spmif connection error");
+	drop(c, SPMIF_ERR_DOWN,
+	     what & BEV_EVENT_EOF ? "spmd closed the connection" : "spmif connection error");
 	c->depth--;
 	if (c->doomed && !c->depth)
 		client_destroy(c);
@@ -398,8 +399,8 @@ static void try_connect(struct spmif_client *c)
 		if (errno == EINPROGRESS) {
 			c->cfd = fd;
 			c->conn_ev = event_new(c->base, fd, EV_WRITE, on_connect_ready, c);
-			struct timeval tv = { .tv_sec = c->io_timeout / 1000,
-					      .tv_usec = (c->io_timeout % 1000) * 1000 };
+			struct timeval tv = {.tv_sec = c->io_timeout / 1000,
+					     .tv_usec = (c->io_timeout % 1000) * 1000};
 			if (c->conn_ev && event_add(c->conn_ev, &tv) == 0)
 				return;
 			if (c->conn_ev)
@@ -437,8 +438,8 @@ static void drop(struct spmif_client *c, enum spmif_status why, const char *reas
 	c->st = ST_WAIT;
 	arm_timer(c, c->backoff);
 	if (was_up)
-		rc_log(RC_LOG_INTERNAL_WARN, "spmif: lost the connection to spmd; retrying in %u ms",
-		       c->backoff);
+		rc_log(RC_LOG_INTERNAL_WARN,
+		       "spmif: lost the connection to spmd; retrying in %u ms", c->backoff);
 	c->backoff = c->backoff >= c->backoff_max / 2 ? c->backoff_max : c->backoff * 2;
 	fail_all(c, why, SPMIF_ERR_DOWN);
 	if (was_up && !c->doomed)
@@ -632,7 +633,7 @@ static void sync_debug(struct spmif_sync *s, enum spmif_debug_kind kind, const c
 
 static int wait_fd(struct spmif_sync *s, short events, char *err, size_t errlen)
 {
-	struct pollfd p = { .fd = s->fd, .events = events };
+	struct pollfd p = {.fd = s->fd, .events = events};
 	int r;
 
 	do
@@ -745,7 +746,7 @@ static int sync_connect_one(const struct spmif_endpoint *ep, unsigned timeout, c
 	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
 		return fd;
 	if (errno == EINPROGRESS) {
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
 		int soerr = 0;
 		socklen_t len = sizeof(soerr);
 		if (poll(&p, 1, (int)timeout) == 1 &&
@@ -869,8 +870,8 @@ int spmif_sync_quit(struct spmif_sync *s, char *err, size_t errlen)
 	if (spmif_sync_command(s, &r, err, errlen, "QUIT") < 0)
 		return -1;
 	int ret = spmif_reply_ok(&r) ? 0
-				     : rc_set_err(err, errlen, "QUIT refused by spmd: %d %s", r.code,
-						  spmif_reply_first(&r));
+				     : rc_set_err(err, errlen, "QUIT refused by spmd: %d %s",
+						  r.code, spmif_reply_first(&r));
 	spmif_reply_clear(&r);
 	return ret;
 }

@@ -51,7 +51,7 @@ struct spmif_command {
 };
 
 /* Defaults spmd should use. */
-#define SPMIF_LOGIN_DELAY_MS 250     /* first failed login of a peer; doubles */
+#define SPMIF_LOGIN_DELAY_MS 250 /* first failed login of a peer; doubles */
 #define SPMIF_LOGIN_DELAY_MAX_MS 8000
 /* Unsent output of one client: above SPMIF_OUTPUT_PAUSE the server takes
  * no further command from it until the output drains (pipelining cannot
@@ -73,10 +73,10 @@ struct spmif_server_opts {
 	size_t ncommands;
 	void *arg; /* for the handlers */
 	/* Limits; 0 = the default named after each. */
-	size_t max_line;    /* SPMIF_LINE_MAX */
-	size_t max_output;  /* SPMIF_OUTPUT_MAX */
+	size_t max_line;	   /* SPMIF_LINE_MAX */
+	size_t max_output;	   /* SPMIF_OUTPUT_MAX */
 	unsigned stall_timeout_ms; /* SPMIF_STALL_TIMEOUT_MS */
-	unsigned max_clients; /* SPMIF_MAX_CLIENTS; further connections are closed */
+	unsigned max_clients;	   /* SPMIF_MAX_CLIENTS; further connections are closed */
 	/* Base delay in ms before answering a failed LOGIN; it doubles with
 	 * each further failure of the same peer (UNIX: peer uid; TCP: address)
 	 * up to login_delay_max_ms, and is forgotten after a minute without

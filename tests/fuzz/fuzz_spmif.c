@@ -71,7 +71,9 @@ static void out(const char *data, size_t len, void *arg)
 		return;
 	}
 	if (f->glen < sizeof(f->greeting) - 1) {
-		size_t n = len < sizeof(f->greeting) - 1 - f->glen ? len : sizeof(f->greeting) - 1 - f->glen;
+		size_t n = len < sizeof(f->greeting) - 1 - f->glen
+				   ? len
+				   : sizeof(f->greeting) - 1 - f->glen;
 		memcpy(f->greeting + f->glen, data, n);
 		f->glen += n;
 	}
@@ -103,7 +105,7 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 static void handler(struct spmif_req *req, int argc, char **argv, void *arg)
 {
 	struct fz *f = arg;
-	static const struct timeval zero = { 0, 0 };
+	static const struct timeval zero = {0, 0};
 
 	if (argc > 1 && spmif_word_match(argv[1], "LIST"))
 		argc = 1;
@@ -121,8 +123,8 @@ static void handler(struct spmif_req *req, int argc, char **argv, void *arg)
 }
 
 static const struct spmif_command cmds[] = {
-	{ "NS", handler },   { "FQDN", handler }, { "POLICY", handler },
-	{ "MIGRATE", handler }, { "SLID", handler }, { "STAT", handler },
+	{"NS", handler},      {"FQDN", handler}, {"POLICY", handler},
+	{"MIGRATE", handler}, {"SLID", handler}, {"STAT", handler},
 };
 
 static void quiet(enum rc_log_tag tag, const char *line, void *arg)
@@ -147,7 +149,7 @@ static void run_loop(struct event_base *base)
 
 static void fuzz_session(const uint8_t *data, size_t size, uint8_t flags, uint32_t seed)
 {
-	struct fz f = { .deferred = flags & 2, .line_start = true };
+	struct fz f = {.deferred = flags & 2, .line_start = true};
 	f.base = event_base_new();
 	if (!f.base)
 		return;

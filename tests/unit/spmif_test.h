@@ -141,14 +141,14 @@ static inline void h_slid(struct spmif_req *req, int argc, char **argv, void *ar
 	assert_null(t->deferred);
 	t->deferred = req;
 	snprintf(t->deferred_arg, sizeof(t->deferred_arg), "%s", argv[1]);
-	struct timeval tv = { 0, 30000 };
+	struct timeval tv = {0, 30000};
 	if (strcmp(argv[1], "never") != 0) /* "never": no answer until ts_stop */
 		evtimer_add(t->deferred_ev, &tv);
 }
 
 static const struct spmif_command test_cmds[] = {
-	{ "NS", h_ns },		  { "FQDN", h_fqdn }, { "POLICY", h_policy },
-	{ "MIGRATE", h_migrate }, { "SLID", h_slid }, { "STAT", h_stat },
+	{"NS", h_ns},		{"FQDN", h_fqdn}, {"POLICY", h_policy},
+	{"MIGRATE", h_migrate}, {"SLID", h_slid}, {"STAT", h_stat},
 };
 
 static inline int ts_start_opts(struct ts *t, struct spmif_server_opts *o)
@@ -180,7 +180,7 @@ static inline int ts_start_opts(struct ts *t, struct spmif_server_opts *o)
 
 static inline int ts_start(struct ts *t)
 {
-	struct spmif_server_opts o = { 0 };
+	struct spmif_server_opts o = {0};
 	return ts_start_opts(t, &o);
 }
 
@@ -202,7 +202,7 @@ static inline void ts_stop(struct ts *t)
 /* Run the loop for about ms milliseconds. */
 static inline void pump(struct event_base *base, int ms)
 {
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
 }
@@ -227,7 +227,7 @@ struct tc {
 
 static inline void tc_connect(struct tc *c, struct ts *t)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 
 	memset(c, 0, sizeof(*c));
 	c->base = t->base;
@@ -300,11 +300,11 @@ static inline char *tc_reply(struct tc *c)
 	return tc_reply_wait(c, 2000);
 }
 
-#define assert_reply(c, want)                          \
-	do {                                           \
-		char *got_ = tc_reply(c);              \
-		assert_string_equal(got_, (want));     \
-		free(got_);                            \
+#define assert_reply(c, want)                                                                      \
+	do {                                                                                       \
+		char *got_ = tc_reply(c);                                                          \
+		assert_string_equal(got_, (want));                                                 \
+		free(got_);                                                                        \
 	} while (0)
 
 /* Is the connection closed by the server (after what was read)? */

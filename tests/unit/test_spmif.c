@@ -174,7 +174,8 @@ static void login_transcripts(void **state)
 	tc_send(&c, line);
 	assert_reply(&c, "550 FAILED(Internal Error)\r\n");
 	tc_send(&c, "STAT\r\n"); /* still logged in */
-	assert_reply(&c, "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
+	assert_reply(&c,
+		     "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
 	tc_close(&c);
 
 	/* extra characters after the hash are accepted (QUIRK) */
@@ -234,7 +235,8 @@ static void command_transcripts(void **state)
 	tc_login(&c);
 	/* prefix matching, both for commands and subcommands */
 	tc_send(&c, "STATUS\r\n");
-	assert_reply(&c, "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
+	assert_reply(&c,
+		     "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
 	tc_send(&c, "ns listing\r\n");
 	assert_reply(&c, "250-192.0.2.53\r\n250 198.51.100.53\r\n");
 	tc_send(&c, "POLICY DEL 1\r\n");
@@ -250,7 +252,8 @@ static void command_transcripts(void **state)
 	tc_send(&c, "\r\n");
 	assert_reply(&c, "500 Syntax Error\r\n");
 	tc_send(&c, "STAT \r\n"); /* a trailing blank is no argument */
-	assert_reply(&c, "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
+	assert_reply(&c,
+		     "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
 	/* bare LF ends a line and adds no "\n" argument (§10.2.6) */
 	tc_send(&c, "FQDN LIST\n");
 	assert_reply(&c, "250 args=1 LIST\r\n");
@@ -310,7 +313,8 @@ static void framing(void **state)
 	tc_send_n(&c, big, sizeof(big));
 	tc_send(&c, "\r\nSTAT\r\n");
 	assert_reply(&c, "500 Line too long\r\n");
-	assert_reply(&c, "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
+	assert_reply(&c,
+		     "250-DNS QUERY = 1\r\n250-DNS RESPONSE = 2\r\n250 CACHE TOTAL FQDN = 3\r\n");
 	for (int i = 0; i < 5; i++) {
 		tc_send_n(&c, big, sizeof(big));
 		pump(t.base, 5);
@@ -391,7 +395,7 @@ static void output_cap(void **state)
 {
 	struct ts t;
 	struct tc a, b;
-	struct spmif_server_opts o = { .max_output = 64 * 1024 };
+	struct spmif_server_opts o = {.max_output = 64 * 1024};
 	(void)state;
 
 	ts_start_opts(&t, &o);
@@ -453,7 +457,7 @@ static void stalled_reader(void **state)
 {
 	struct ts t;
 	struct tc a, b;
-	struct spmif_server_opts o = { .stall_timeout_ms = 200 };
+	struct spmif_server_opts o = {.stall_timeout_ms = 200};
 	(void)state;
 
 	ts_start_opts(&t, &o);
@@ -501,7 +505,7 @@ static long failed_login_ms(struct ts *t)
 static void login_delay_and_log(void **state)
 {
 	struct ts t;
-	struct spmif_server_opts o = { .login_delay_ms = 100, .login_delay_max_ms = 250 };
+	struct spmif_server_opts o = {.login_delay_ms = 100, .login_delay_max_ms = 250};
 	(void)state;
 
 	rc_log_set_sink(log_sink, NULL);
@@ -533,7 +537,7 @@ static void listeners(void **state)
 
 	ts_start(&t);
 	/* a live server on the path is not replaced */
-	struct spmif_server_opts o = { .password = test_pw, .password_len = TEST_PWLEN };
+	struct spmif_server_opts o = {.password = test_pw, .password_len = TEST_PWLEN};
 	struct spmif_server *s2 = spmif_server_new(t.base, &o, err, sizeof(err));
 	assert_int_equal(spmif_server_listen_unix(s2, t.path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "another server"));
@@ -546,7 +550,7 @@ static void listeners(void **state)
 	/* a stale socket is */
 	snprintf(path, sizeof(path), "%s/stale", t.dir);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);
@@ -598,7 +602,7 @@ static void sink_out(const char *data, size_t len, void *arg)
 static void attached(void **state)
 {
 	struct ts t;
-	struct sink k = { 0 };
+	struct sink k = {0};
 	char resp[SPMIF_HASH_BUFLEN], line[64], ch[41];
 	(void)state;
 
@@ -636,13 +640,20 @@ static void attached(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(login_vector),	     cmocka_unit_test(challenge_format),
-		cmocka_unit_test(word_matching),     cmocka_unit_test(tokenizer),
-		cmocka_unit_test(reply_lines),	     cmocka_unit_test(login_transcripts),
-		cmocka_unit_test(command_transcripts), cmocka_unit_test(framing),
-		cmocka_unit_test(disconnect_mid_command), cmocka_unit_test(output_cap),
-		cmocka_unit_test(slow_reader),	     cmocka_unit_test(stalled_reader),
-		cmocka_unit_test(login_delay_and_log), cmocka_unit_test(listeners),
+		cmocka_unit_test(login_vector),
+		cmocka_unit_test(challenge_format),
+		cmocka_unit_test(word_matching),
+		cmocka_unit_test(tokenizer),
+		cmocka_unit_test(reply_lines),
+		cmocka_unit_test(login_transcripts),
+		cmocka_unit_test(command_transcripts),
+		cmocka_unit_test(framing),
+		cmocka_unit_test(disconnect_mid_command),
+		cmocka_unit_test(output_cap),
+		cmocka_unit_test(slow_reader),
+		cmocka_unit_test(stalled_reader),
+		cmocka_unit_test(login_delay_and_log),
+		cmocka_unit_test(listeners),
 		cmocka_unit_test(attached),
 	};
 	/* every failed login of the tests is logged (the default burst is

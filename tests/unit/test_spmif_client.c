@@ -54,7 +54,7 @@ static struct spmif_client *client_new(struct ts *t, struct rec *r, const unsign
 				       size_t pwlen, size_t max_lines)
 {
 	char err[128];
-	struct spmif_endpoint ep = { .unix_path = t->path };
+	struct spmif_endpoint ep = {.unix_path = t->path};
 	struct spmif_client_opts o = {
 		.endpoints = &ep,
 		.nendpoints = 1,
@@ -93,7 +93,7 @@ static void cmd(struct spmif_client *c, struct rec *r, const char *text)
 static void async_login_and_queue(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	(void)state;
 
 	ts_start(&t);
@@ -137,7 +137,7 @@ static void async_login_and_queue(void **state)
 static void async_restart(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	char err[256];
 	(void)state;
 
@@ -164,11 +164,11 @@ static void async_restart(void **state)
 	assert_int_equal(r.ups, 1);
 
 	/* spmd is back: the client logs in again and says "up" */
-	struct spmif_server_opts o = { .password = test_pw,
-				       .password_len = TEST_PWLEN,
-				       .commands = test_cmds,
-				       .ncommands = RC_ARRAY_SIZE(test_cmds),
-				       .arg = &t };
+	struct spmif_server_opts o = {.password = test_pw,
+				      .password_len = TEST_PWLEN,
+				      .commands = test_cmds,
+				      .ncommands = RC_ARRAY_SIZE(test_cmds),
+				      .arg = &t};
 	t.srv = spmif_server_new(t.base, &o, err, sizeof(err));
 	assert_int_equal(spmif_server_listen_unix(t.srv, t.path, err, sizeof(err)), 0);
 	wait_for(&t, &r.ups, 2);
@@ -184,7 +184,7 @@ static void async_restart(void **state)
 static void async_wrong_password(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	(void)state;
 
 	rc_log_set_sink(NULL, NULL);
@@ -206,7 +206,7 @@ static void async_wrong_password(void **state)
 static void async_reply_limit(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	(void)state;
 
 	ts_start(&t);
@@ -228,7 +228,7 @@ static void async_reply_limit(void **state)
 static void async_free_in_callback(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	(void)state;
 
 	ts_start(&t);
@@ -250,32 +250,32 @@ static void async_free_in_callback(void **state)
 static void async_spmd_later(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	char err[256], dead[128];
 	(void)state;
 
 	ts_start(&t);
 	spmif_server_free(t.srv);
 	snprintf(dead, sizeof(dead), "%s/none", t.dir);
-	struct spmif_endpoint eps[2] = { { .unix_path = dead }, { .unix_path = t.path } };
-	struct spmif_client_opts co = { .endpoints = eps,
-					.nendpoints = 2,
-					.password = test_pw,
-					.password_len = TEST_PWLEN,
-					.updown = on_updown,
-					.updown_arg = &r,
-					.backoff_min_ms = 20,
-					.backoff_max_ms = 40 };
+	struct spmif_endpoint eps[2] = {{.unix_path = dead}, {.unix_path = t.path}};
+	struct spmif_client_opts co = {.endpoints = eps,
+				       .nendpoints = 2,
+				       .password = test_pw,
+				       .password_len = TEST_PWLEN,
+				       .updown = on_updown,
+				       .updown_arg = &r,
+				       .backoff_min_ms = 20,
+				       .backoff_max_ms = 40};
 	struct spmif_client *c = spmif_client_new(t.base, &co, err, sizeof(err));
 	cmd(c, &r, "STAT");
 	wait_for(&t, &r.n, 1);
 	assert_int_equal(r.st[0], SPMIF_ERR_DOWN);
 	pump(t.base, 100);
-	struct spmif_server_opts o = { .password = test_pw,
-				       .password_len = TEST_PWLEN,
-				       .commands = test_cmds,
-				       .ncommands = RC_ARRAY_SIZE(test_cmds),
-				       .arg = &t };
+	struct spmif_server_opts o = {.password = test_pw,
+				      .password_len = TEST_PWLEN,
+				      .commands = test_cmds,
+				      .ncommands = RC_ARRAY_SIZE(test_cmds),
+				      .arg = &t};
 	t.srv = spmif_server_new(t.base, &o, err, sizeof(err));
 	assert_int_equal(spmif_server_listen_unix(t.srv, t.path, err, sizeof(err)), 0);
 	wait_for(&t, &r.ups, 1);
@@ -289,20 +289,20 @@ static void async_spmd_later(void **state)
 static void async_io_timeout(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	char err[128];
 	(void)state;
 
 	ts_start(&t);
-	struct spmif_endpoint ep = { .unix_path = t.path };
-	struct spmif_client_opts o = { .endpoints = &ep,
-				       .nendpoints = 1,
-				       .password = test_pw,
-				       .password_len = TEST_PWLEN,
-				       .updown = on_updown,
-				       .updown_arg = &r,
-				       .backoff_min_ms = 20,
-				       .io_timeout_ms = 100 };
+	struct spmif_endpoint ep = {.unix_path = t.path};
+	struct spmif_client_opts o = {.endpoints = &ep,
+				      .nendpoints = 1,
+				      .password = test_pw,
+				      .password_len = TEST_PWLEN,
+				      .updown = on_updown,
+				      .updown_arg = &r,
+				      .backoff_min_ms = 20,
+				      .io_timeout_ms = 100};
 	struct spmif_client *c = spmif_client_new(t.base, &o, err, sizeof(err));
 	cmd(c, &r, "SLID never");
 	cmd(c, &r, "STAT");
@@ -322,22 +322,22 @@ static void async_io_timeout(void **state)
 static void over_tcp(void **state)
 {
 	struct ts t;
-	struct rec r = { 0 };
+	struct rec r = {0};
 	char err[256];
 	unsigned port = 0;
 	(void)state;
 
 	ts_start(&t);
-	struct spmif_endpoint ep = { 0 };
+	struct spmif_endpoint ep = {0};
 	assert_int_equal(rc_addr_parse("127.0.0.1", &ep.tcp, err, sizeof(err)), 0);
 	assert_int_equal(spmif_server_listen_tcp(t.srv, &ep.tcp, &port, err, sizeof(err)), 0);
 	ep.tcp.port = (uint16_t)port;
-	struct spmif_client_opts o = { .endpoints = &ep,
-				       .nendpoints = 1,
-				       .password = test_pw,
-				       .password_len = TEST_PWLEN,
-				       .updown = on_updown,
-				       .updown_arg = &r };
+	struct spmif_client_opts o = {.endpoints = &ep,
+				      .nendpoints = 1,
+				      .password = test_pw,
+				      .password_len = TEST_PWLEN,
+				      .updown = on_updown,
+				      .updown_arg = &r};
 	struct spmif_client *c = spmif_client_new(t.base, &o, err, sizeof(err));
 	cmd(c, &r, "NS LIST");
 	wait_for(&t, &r.n, 1);
@@ -353,7 +353,7 @@ static void max_clients(void **state)
 {
 	struct ts t;
 	struct tc a, b;
-	struct spmif_server_opts o = { .max_clients = 1 };
+	struct spmif_server_opts o = {.max_clients = 1};
 	(void)state;
 
 	ts_start_opts(&t, &o);
@@ -418,9 +418,10 @@ static void sync_client(void **state)
 	(void)state;
 
 	pid_t pid = server_child(&t);
-	struct spmif_endpoint ep = { .unix_path = t.path };
+	struct spmif_endpoint ep = {.unix_path = t.path};
 	dbg[0] = '\0';
-	struct spmif_sync *s = spmif_sync_connect(&ep, 1, 2000, dbg_capture, NULL, err, sizeof(err));
+	struct spmif_sync *s =
+		spmif_sync_connect(&ep, 1, 2000, dbg_capture, NULL, err, sizeof(err));
 	assert_non_null(s);
 	assert_int_equal(strlen(spmif_sync_challenge(s)), 40);
 	assert_int_equal(spmif_sync_login(s, test_pw, TEST_PWLEN, err, sizeof(err)), 0);
@@ -470,7 +471,7 @@ static void sync_timeout(void **state)
 	(void)state;
 
 	ts_start(&t); /* listening, but its loop never runs: no greeting */
-	struct spmif_endpoint ep = { .unix_path = t.path };
+	struct spmif_endpoint ep = {.unix_path = t.path};
 	long t0 = now_ms();
 	struct spmif_sync *s = spmif_sync_connect(&ep, 1, 100, NULL, NULL, err, sizeof(err));
 	assert_null(s);
@@ -482,11 +483,16 @@ static void sync_timeout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(async_login_and_queue), cmocka_unit_test(async_restart),
-		cmocka_unit_test(async_wrong_password),	 cmocka_unit_test(async_reply_limit),
-		cmocka_unit_test(async_free_in_callback), cmocka_unit_test(async_spmd_later),
-		cmocka_unit_test(async_io_timeout),	 cmocka_unit_test(over_tcp),
-		cmocka_unit_test(max_clients),		 cmocka_unit_test(sync_client),
+		cmocka_unit_test(async_login_and_queue),
+		cmocka_unit_test(async_restart),
+		cmocka_unit_test(async_wrong_password),
+		cmocka_unit_test(async_reply_limit),
+		cmocka_unit_test(async_free_in_callback),
+		cmocka_unit_test(async_spmd_later),
+		cmocka_unit_test(async_io_timeout),
+		cmocka_unit_test(over_tcp),
+		cmocka_unit_test(max_clients),
+		cmocka_unit_test(sync_client),
 		cmocka_unit_test(sync_timeout),
 	};
 	rc_log_ratelimit_config(1000, 60);

@@ -11,7 +11,10 @@
  *
  * (b) A small blocking API for command-line tools (spmdctl): connect,
  * login, command -> whole reply, QUIT, with a debug hook that shows the
- * traffic the way racoon2's spmdctl -d did. */
+ * traffic the way racoon2's spmdctl -d did.
+ *
+ * A daemon using (a) must ignore SIGPIPE (spmd going away shows as a write
+ * error); (b) sends with MSG_NOSIGNAL and needs nothing. */
 #ifndef RC_SPMIF_CLIENT_H
 #define RC_SPMIF_CLIENT_H
 

@@ -19,7 +19,10 @@
  * A client's commands are handled one at a time: the next line is read only
  * after the handler has given the final line of its reply.  A handler may
  * answer at once (synchronously) or later from the loop (a kernel or DNS
- * answer): the request stays open until spmif_reply() is called. */
+ * answer): the request stays open until spmif_reply() is called.
+ *
+ * The daemon must ignore SIGPIPE: a client that vanishes makes the next
+ * write fail, which drops that client only. */
 #ifndef RC_SPMIF_SERVER_H
 #define RC_SPMIF_SERVER_H
 

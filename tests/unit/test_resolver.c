@@ -505,6 +505,36 @@ static void fqdn_commands(void **state)
 	assert_string_equal(cmd(f, cmd_dns_stat, "x"), "500 Syntax Error\r\n");
 }
 
+static void reload_takes_the_new_section(void **state)
+{
+	struct fx *f = *state;
+	struct rcf_resolver empty = {0};
+	char err[256];
+
+	fake_add(&f->dns, "r.example.", "192.0.2.5", 300);
+	fx_resolver(f, true);
+	assert_int_equal(resolver_fqdn_register(f->r, "r.example", NULL, 0), 0);
+	run_until(f, &f->changes, 1, 2000);
+	assert_string_equal(cmd(f, cmd_dns_ns, "ADD 192.0.2.53"), "250 192.0.2.53 Added\r\n");
+	/* on without a nameserver: refused, old list kept */
+	empty.resolver.m.origin = RCF_EXPLICIT;
+	empty.resolver.v = 1;
+	assert_int_equal(resolver_reload(f->r, &empty, err, sizeof(err)), -1);
+	assert_string_equal(cmd(f, cmd_dns_ns, "LIST"), "250-192.0.2.53\r\n250 127.0.0.1\r\n");
+	/* off */
+	assert_int_equal(resolver_reload(f->r, NULL, err, sizeof(err)), 0);
+	assert_string_equal(cmd(f, cmd_dns_ns, "LIST"), "251 No Name Server(resolver off?)\r\n");
+	assert_true(resolver_fqdn_is_registered(f->r, "r.example"));
+	/* on again: the NS ADD server is gone, the configured one is live and
+	 * the registered name is asked again */
+	unsigned q = f->dns.queries;
+	assert_int_equal(resolver_reload(f->r, &f->conf, err, sizeof(err)), 0);
+	assert_string_equal(cmd(f, cmd_dns_ns, "LIST"), "250 127.0.0.1\r\n");
+	run_until(f, NULL, 0, 200);
+	assert_true(f->dns.queries >= q + 2);
+	assert_int_equal(f->changes, 1); /* same answer: no callback */
+}
+
 /* ---- proxy ---- */
 
 static int client_socket(void)
@@ -679,6 +709,7 @@ int main(void)
 		T(register_refcount),
 		T(ns_commands),
 		T(fqdn_commands),
+		T(reload_takes_the_new_section),
 		T(proxy_relays_and_learns),
 		T(proxy_dup_expiry_and_garbage),
 		T(proxy_refused_without_dns),

@@ -30,6 +30,7 @@ struct rc_writer;
 #define DNS_CLASS_IN 1
 
 #define DNS_FLAG_QR 0x8000
+#define DNS_FLAG_TC 0x0200
 #define DNS_RCODE(flags) ((flags)&0x000f)
 
 struct dns_question {

@@ -153,7 +153,10 @@ static void learn(struct dnsproxy *p, const struct dns_msg *m)
 {
 	struct rc_addr addrs[LEARN_MAX];
 
-	if (DNS_RCODE(m->flags) != 0 || m->nq != 1 || m->q[0].qclass != DNS_CLASS_IN)
+	/* a truncated answer may miss addresses: the client retries over TCP,
+	 * which the proxy does not carry, and our own query will see them */
+	if (DNS_RCODE(m->flags) != 0 || (m->flags & DNS_FLAG_TC) || m->nq != 1 ||
+	    m->q[0].qclass != DNS_CLASS_IN)
 		return;
 	int family = m->q[0].qtype == DNS_TYPE_A ? AF_INET
 		     : m->q[0].qtype == DNS_TYPE_AAAA ? AF_INET6

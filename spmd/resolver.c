@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <event2/dns.h>
@@ -75,6 +76,8 @@ struct resolver {
 	size_t nfqdn;
 	struct hosts_entry *hosts;
 	size_t nhosts;
+	struct stat hosts_st; /* of the copy read, to notice edits */
+	bool hosts_read;
 	struct dnsreq *orphans;
 	resolver_change_fn *change_fn;
 	void *change_arg;
@@ -155,9 +158,12 @@ void resolver_reread_hosts(struct resolver *r)
 	size_t cap = 0;
 
 	hosts_clear(r);
+	r->hosts_read = false;
 	if (!r->ns_files)
 		return;
 	f = fopen(r->hosts_path, "r");
+	if (f && fstat(fileno(f), &r->hosts_st) == 0)
+		r->hosts_read = true;
 	if (!f) {
 		rc_log(RC_LOG_INTERNAL_WARN, "resolver: cannot read %s: %s", r->hosts_path,
 		       strerror(errno));
@@ -179,6 +185,25 @@ void resolver_reread_hosts(struct resolver *r)
 			hosts_add(r, t, &a, &cap);
 	}
 	fclose(f);
+}
+
+/* A name that waits for the hosts file sees an edit at its next retry
+ * without re-reading the file for every lookup. */
+static void hosts_refresh_if_changed(struct resolver *r)
+{
+	struct stat st;
+
+	if (!r->ns_files)
+		return;
+	if (stat(r->hosts_path, &st) < 0) {
+		if (r->hosts_read)
+			resolver_reread_hosts(r);
+		return;
+	}
+	if (!r->hosts_read || st.st_ino != r->hosts_st.st_ino || st.st_dev != r->hosts_st.st_dev ||
+	    st.st_size != r->hosts_st.st_size || st.st_mtim.tv_sec != r->hosts_st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != r->hosts_st.st_mtim.tv_nsec)
+		resolver_reread_hosts(r);
 }
 
 void resolver_reread_nsswitch(struct resolver *r)
@@ -535,6 +560,7 @@ static void entry_resolve(struct fqdn *e, struct resolver *r)
 {
 	if (e->req[FAM_V4] || e->req[FAM_V6])
 		return; /* a round is running */
+	hosts_refresh_if_changed(r);
 	if (r->files_first && set_from_hosts(r, e)) {
 		notify_if_changed(r, e, "hosts file");
 		return;

@@ -375,6 +375,21 @@ static void hosts_file_order(void **state)
 	assert_false(resolver_can_resolve(f->r));
 }
 
+static void hosts_edit_seen_at_retry(void **state)
+{
+	struct fx *f = *state;
+
+	write_file(f->nsswitch, "hosts: files\n");
+	fx_resolver(f, false);
+	assert_int_equal(resolver_fqdn_register(f->r, "new.example", NULL, 0), 0);
+	run_until(f, NULL, 0, 100);
+	assert_int_equal(f->changes, 0);
+	/* a different size, so the edit shows even within one mtime tick */
+	write_file(f->hosts, "198.51.100.1 fromhosts.example fh\n2001:db8::5 new.example\n");
+	run_until(f, &f->changes, 1, 1000);
+	assert_string_equal(f->last_addrs, "2001:db8::5");
+}
+
 static void register_refcount(void **state)
 {
 	struct fx *f = *state;
@@ -682,6 +697,50 @@ static void proxy_dup_expiry_and_garbage(void **state)
 	dnsproxy_free(p);
 }
 
+static void proxy_over_ipv6(void **state)
+{
+	struct fx *f = *state;
+	struct rc_addr la;
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	socklen_t len = sizeof(sin6);
+	struct dns_msg m;
+	struct rc_writer w;
+	char err[256];
+	int c = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	assert_true(c >= 0);
+	sin6.sin6_addr = in6addr_loopback;
+	if (bind(c, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+		close(c);
+		skip(); /* no IPv6 loopback here */
+	}
+	/* a free port for the proxy */
+	int tmp = socket(AF_INET6, SOCK_DGRAM, 0);
+	sin6.sin6_port = 0;
+	assert_int_equal(bind(tmp, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	assert_int_equal(getsockname(tmp, (struct sockaddr *)&sin6, &len), 0);
+	close(tmp);
+	fx_resolver(f, true);
+	assert_int_equal(rc_addr_parse("::1", &la, err, sizeof(err)), 0);
+	la.port = ntohs(sin6.sin6_port);
+	struct dnsproxy *p = dnsproxy_new_addrs(f->r, &la, 1, err, sizeof(err));
+	if (!p)
+		fail_msg("dnsproxy: %s", err);
+	fake_add(&f->dns, "six.example.", "2001:db8::66", 60);
+	rc_writer_init(&w, 0);
+	assert_true(dns_build_query(&w, 0x6666, "six.example", DNS_TYPE_AAAA));
+	assert_int_equal(sendto(c, rc_writer_data(&w), rc_writer_len(&w), 0,
+				(struct sockaddr *)&sin6, sizeof(sin6)),
+			 (ssize_t)rc_writer_len(&w));
+	rc_writer_free(&w);
+	assert_true(recv_answer(f, c, &m, 2000) > 0);
+	assert_int_equal(m.id, 0x6666);
+	assert_int_equal(m.nan, 1);
+	assert_int_equal(m.an[0].addr.family, AF_INET6);
+	close(c);
+	dnsproxy_free(p);
+}
+
 static void proxy_refused_without_dns(void **state)
 {
 	struct fx *f = *state;
@@ -706,12 +765,14 @@ int main(void)
 		T(resolves_through_dns_with_ttl_requery),
 		T(unresolvable_then_resolves),
 		T(hosts_file_order),
+		T(hosts_edit_seen_at_retry),
 		T(register_refcount),
 		T(ns_commands),
 		T(fqdn_commands),
 		T(reload_takes_the_new_section),
 		T(proxy_relays_and_learns),
 		T(proxy_dup_expiry_and_garbage),
+		T(proxy_over_ipv6),
 		T(proxy_refused_without_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

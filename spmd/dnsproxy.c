@@ -34,9 +34,9 @@ struct pending {
 	uint16_t up_id, client_id;
 	struct sockaddr_storage client;
 	socklen_t clen;
-	size_t lst;	     /* listener the query came in on */
-	struct rc_addr ns;   /* where it went */
-	uint64_t deadline;   /* monotonic ms */
+	size_t lst;	   /* listener the query came in on */
+	struct rc_addr ns; /* where it went */
+	uint64_t deadline; /* monotonic ms */
 	struct dns_question q;
 };
 
@@ -96,7 +96,8 @@ static bool pend_is_dup(struct dnsproxy *p, const struct sockaddr_storage *ss, s
 {
 	for (size_t i = 0; i < DNSPROXY_MAX_PENDING; i++) {
 		struct pending *q = &p->pend[i];
-		if (q->used && q->client_id == id && q->clen == len && memcmp(&q->client, ss, len) == 0)
+		if (q->used && q->client_id == id && q->clen == len &&
+		    memcmp(&q->client, ss, len) == 0)
 			return true;
 	}
 	return false;
@@ -158,9 +159,9 @@ static void learn(struct dnsproxy *p, const struct dns_msg *m)
 	if (DNS_RCODE(m->flags) != 0 || (m->flags & DNS_FLAG_TC) || m->nq != 1 ||
 	    m->q[0].qclass != DNS_CLASS_IN)
 		return;
-	int family = m->q[0].qtype == DNS_TYPE_A ? AF_INET
+	int family = m->q[0].qtype == DNS_TYPE_A      ? AF_INET
 		     : m->q[0].qtype == DNS_TYPE_AAAA ? AF_INET6
-						     : AF_UNSPEC;
+						      : AF_UNSPEC;
 	if (family == AF_UNSPEC || !resolver_fqdn_is_registered(p->r, m->q[0].name))
 		return;
 	uint32_t ttl;
@@ -298,8 +299,8 @@ static int listen_on(struct dnsproxy *p, const struct rc_addr *a, char *err, siz
 		l->addr.port = DNS_PORT;
 	l->fd = socket(a->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0)
-		return rc_set_err(err, errlen, "dns_query %s: %s", rc_addr_ntop(a, buf, sizeof(buf)),
-				  strerror(errno));
+		return rc_set_err(err, errlen, "dns_query %s: %s",
+				  rc_addr_ntop(a, buf, sizeof(buf)), strerror(errno));
 	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (a->family == AF_INET6)
 		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));

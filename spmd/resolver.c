@@ -52,7 +52,7 @@ struct fqdn {
 	struct fqdn *hnext, *prev, *next;
 	struct rc_event *timer;
 	struct dnsreq *req[NFAM];
-	bool transient;	   /* a query of this round failed without an answer */
+	bool transient;	    /* a query of this round failed without an answer */
 	uint32_t round_ttl; /* smallest TTL seen in this round */
 	unsigned backoff_ms;
 	bool fail_logged;
@@ -503,8 +503,7 @@ static void dns_cb(int result, char type, int count, int ttl, void *addresses, v
 		return;
 	}
 	e->req[q->fam] = NULL;
-	if (result == DNS_ERR_NONE && count > 0 &&
-	    (type == DNS_IPv4_A || type == DNS_IPv6_AAAA)) {
+	if (result == DNS_ERR_NONE && count > 0 && (type == DNS_IPv4_A || type == DNS_IPv6_AAAA)) {
 		set.v = rc_xreallocarray(NULL, (size_t)count, sizeof(*set.v));
 		for (int i = 0; i < count; i++) {
 			struct rc_addr *a = &set.v[i];
@@ -730,7 +729,8 @@ static void apply_live(struct resolver *r)
 	if (r->nns > 0) {
 		struct rc_addr a = r->ns[r->live];
 		rc_addr_to_sockaddr(&a, &ss, &len);
-		if (evdns_base_nameserver_sockaddr_add(r->dns, (struct sockaddr *)&ss, len, 0) != 0) {
+		if (evdns_base_nameserver_sockaddr_add(r->dns, (struct sockaddr *)&ss, len, 0) !=
+		    0) {
 			char buf[RC_ADDR_STRLEN];
 			rc_log(RC_LOG_INTERNAL_ERR, "resolver: evdns refused name server %s",
 			       rc_addr_ntop(&a, buf, sizeof(buf)));
@@ -904,8 +904,8 @@ struct resolver *resolver_new(struct event_base *base, const struct rcf_resolver
 
 	r->base = base;
 	opts_defaults(&r->opts, opts);
-	r->nsswitch_path = rc_xstrdup(r->opts.nsswitch_path ? r->opts.nsswitch_path
-							   : "/etc/nsswitch.conf");
+	r->nsswitch_path =
+		rc_xstrdup(r->opts.nsswitch_path ? r->opts.nsswitch_path : "/etc/nsswitch.conf");
 	r->hosts_path = rc_xstrdup(r->opts.hosts_path ? r->opts.hosts_path : "/etc/hosts");
 	r->opts.nsswitch_path = r->nsswitch_path;
 	r->opts.hosts_path = r->hosts_path;
@@ -953,8 +953,7 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
-int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err,
-		    size_t errlen)
+int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err, size_t errlen)
 {
 	bool on = conf && rcf_isset(conf->resolver) && conf->resolver.v != 0;
 	struct rc_addr old_live = r->nns ? r->ns[r->live] : (struct rc_addr){0};

@@ -434,9 +434,8 @@ static void ns_commands(void **state)
 			    "550 Can not find 2001:db8::1 in the our list.\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 2001:db8::1"), "551 Does Not Exist\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 192.0.2.53"), "250 192.0.2.53 Deleted\r\n");
-	assert_string_equal(
-		cmd(f, cmd_dns_ns, "DELETE 127.0.0.1"),
-		"550 Internal Error or At least need one dns server in the system\r\n");
+	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 127.0.0.1"),
+			    "550 Internal Error or At least need one dns server in the system\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DEL 127.0.0.1"), "500 Syntax Error\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "ADD"), "500 Syntax Error\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, ""), "500 Syntax Error\r\n");
@@ -675,8 +674,8 @@ static void proxy_dup_expiry_and_garbage(void **state)
 	to.sin_port = htons(port);
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	static const uint8_t shortmsg[] = {1, 2, 3};
-	static const uint8_t answer[] = {0, 9, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
-					 1, 'a', 0, 0, 1, 0, 1};
+	static const uint8_t answer[] = {0, 9, 0x81, 0x80, 0, 1, 0, 0, 0, 0,
+					 0, 0, 1,    'a',  0, 0, 1, 0, 1};
 	static const uint8_t loop[] = {0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1};
 	sendto(c, shortmsg, sizeof(shortmsg), 0, (struct sockaddr *)&to, sizeof(to));
 	sendto(c, answer, sizeof(answer), 0, (struct sockaddr *)&to, sizeof(to));

@@ -187,15 +187,21 @@ static void upstream_cb(int fd, void *arg)
 	resolver_stats_mut(p->r)->dns_response++;
 	sa_text(&from, flen, fbuf, sizeof(fbuf));
 	enum dns_err e = dns_parse(p->buf, (size_t)n, &p->msg);
-	if (e != DNS_OK)
-		return garbage(p, fbuf, dns_strerror(e));
+	if (e != DNS_OK) {
+		garbage(p, fbuf, dns_strerror(e));
+		return;
+	}
 	struct pending *q = pend_find_up(p, p->msg.id);
 	if (!q || rc_addr_from_sockaddr((struct sockaddr *)&from, flen, &src) < 0 ||
-	    !rc_addr_equal(&src, &q->ns) || src.port != q->ns.port)
-		return garbage(p, fbuf, "answer to no query of ours");
+	    !rc_addr_equal(&src, &q->ns) || src.port != q->ns.port) {
+		garbage(p, fbuf, "answer to no query of ours");
+		return;
+	}
 	if (!(p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1 ||
-	    strcmp(p->msg.q[0].name, q->q.name) != 0 || p->msg.q[0].qtype != q->q.qtype)
-		return garbage(p, fbuf, "answer does not match the question");
+	    strcmp(p->msg.q[0].name, q->q.name) != 0 || p->msg.q[0].qtype != q->q.qtype) {
+		garbage(p, fbuf, "answer does not match the question");
+		return;
+	}
 	learn(p, &p->msg);
 	p->buf[0] = (uint8_t)(q->client_id >> 8);
 	p->buf[1] = (uint8_t)q->client_id;
@@ -278,10 +284,14 @@ static void listener_cb(int fd, void *arg)
 	resolver_stats_mut(p->r)->dns_query++;
 	sa_text(&from, flen, fbuf, sizeof(fbuf));
 	enum dns_err e = dns_parse(p->buf, (size_t)n, &p->msg);
-	if (e != DNS_OK)
-		return garbage(p, fbuf, dns_strerror(e));
-	if ((p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1)
-		return garbage(p, fbuf, "not a query with one question");
+	if (e != DNS_OK) {
+		garbage(p, fbuf, dns_strerror(e));
+		return;
+	}
+	if ((p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1) {
+		garbage(p, fbuf, "not a query with one question");
+		return;
+	}
 	relay(p, l, &from, flen, (size_t)n);
 }
 

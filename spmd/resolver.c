@@ -873,7 +873,6 @@ static int dns_setup(struct resolver *r, char *err, size_t errlen)
 		 r->opts.dns_timeout_ms % 1000);
 	evdns_base_set_option(r->dns, "timeout:", val);
 	evdns_base_set_option(r->dns, "attempts:", "2");
-	evdns_base_set_option(r->dns, "randomize-case:", "0");
 	apply_live(r);
 	return 0;
 }

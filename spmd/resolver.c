@@ -855,7 +855,7 @@ static void opts_defaults(struct resolver_opts *o, const struct resolver_opts *i
 	if (!o->refresh_max_ms)
 		o->refresh_max_ms = 300000;
 	if (!o->min_ttl_ms)
-		o->min_ttl_ms = 1000;
+		o->min_ttl_ms = 5000;
 	if (o->min_ttl_ms > o->refresh_max_ms)
 		o->min_ttl_ms = o->refresh_max_ms;
 	if (!o->dns_timeout_ms)

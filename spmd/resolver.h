@@ -104,16 +104,18 @@ void resolver_reread_hosts(struct resolver *r);
 int resolver_fqdn_normalize(const char *name, char *out, size_t outlen);
 
 /* Register an FQDN for spmd (reference counted: each selector naming it
- * registers once).  The first registration starts resolving it; the change
- * callback fires when addresses arrive (possibly before this returns when
- * the hosts file answers).  0, or -1 with err for a bad name. */
+ * registers once).  The first registration starts resolving it from the
+ * event loop (never inside this call); the change callback fires when
+ * addresses arrive.  0, or -1 with err for a bad name. */
 int resolver_fqdn_register(struct resolver *r, const char *name, char *err, size_t errlen);
 /* Drop one spmd reference; the name is forgotten when neither spmd nor an
  * FQDN ADD holds it.  0, or -1 when it was not registered. */
 int resolver_fqdn_unregister(struct resolver *r, const char *name);
 
-/* FQDN ADD / FQDN DELETE (the operator's reference, at most one).
- * 0; 1 when already added / not added; -1 for a bad name. */
+/* FQDN ADD / FQDN DELETE (the operator's reference, at most one; ADD
+ * also re-reads the hosts file).  add: 0, 1 when already registered (by
+ * either), -1 for a bad name.  delete: 0, 1 when not registered, 2 when
+ * only selectors hold it (refused: their policies need it), -1 bad name. */
 int resolver_fqdn_add(struct resolver *r, const char *name);
 int resolver_fqdn_delete(struct resolver *r, const char *name);
 

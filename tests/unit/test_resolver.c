@@ -1,0 +1,2 @@
+#include "resolver.h"
+int main(void){return 0;}

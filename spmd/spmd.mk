@@ -3,5 +3,5 @@
 sbin_PROGRAMS += spmd/spmd
 SPMD_CORE_SOURCES = spmd/spd.h spmd/spd.c spmd/spd_build.c \
 	spmd/cmd_policy.h spmd/cmd_policy.c
-spmd_spmd_SOURCES = spmd/spmd_main.c $(SPMD_CORE_SOURCES)
+spmd_spmd_SOURCES = spmd/spmd_main.c spmd/spmd.h spmd/spmd_daemon.c $(SPMD_CORE_SOURCES)
 spmd_spmd_LDADD = $(RC_LIBS)

@@ -1,0 +1,424 @@
+/* spmd at run time: start-up sequence, reload, shutdown (compat §6.1). */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cmd_dns.h"
+#include "cmd_policy.h"
+#include "dnsproxy.h"
+#include "event.h"
+#include "kernel.h"
+#include "log.h"
+#include "pidfile.h"
+#include "rcf.h"
+#include "rcf_model.h"
+#include "resolver.h"
+#include "safefile.h"
+#include "spd.h"
+#include "spmd.h"
+#include "spmif_server.h"
+#include "util.h"
+
+struct spmd {
+	const struct spmd_opts *opts;
+	struct event_base *base;
+	struct rk *k;
+	struct spd *spd;
+	struct resolver *res;
+	struct dnsproxy *proxy;
+	struct spmif_server *srv;
+	struct rcf_config *cfg;
+	struct cmd_policy_ctx cctx;
+	struct rc_pidfile pf;
+	bool have_pidfile;
+	struct rc_event *sig[5];
+	int exit_status;
+};
+
+/* ---- configuration ---- */
+
+static void log_diag(const struct rc_diag *dg, enum rc_log_tag tag)
+{
+	char where[256];
+
+	for (size_t i = 0; i < dg->n; i++) {
+		const struct rc_diag_entry *e = &dg->v[i];
+		rc_log(e->level == RC_DIAG_ERROR ? tag : RC_LOG_INTERNAL_WARN, "%s: %s: %s",
+		       rc_loc_str(&e->loc, where, sizeof(where)),
+		       e->level == RC_DIAG_ERROR ? "error" : "warning", e->msg);
+	}
+}
+
+/* rcf_load plus spmd's own checks; NULL with the problems in dg. */
+static struct rcf_config *load_config(const char *path, struct rc_diag *dg)
+{
+	struct rcf_load_opts lo = {.path = path, .daemon = RCF_FOR_SPMD, .check_safe = true};
+	struct rcf_config *cfg = rcf_load(&lo, dg);
+
+	if (cfg && rcf_check_spmd(cfg, dg) > 0) {
+		rcf_free(cfg);
+		cfg = NULL;
+	}
+	rc_diag_sort(dg);
+	return cfg;
+}
+
+static int read_password(const struct rcf_config *cfg, unsigned char **pw, size_t *len, char *err,
+			 size_t errlen)
+{
+	const struct rcf_str *p = &cfg->interface.spmd_password;
+
+	if (!rcf_isset(*p))
+		return rc_set_err(err, errlen, "no spmd_password in interface { }");
+	return rc_read_secret_file(p->v, cfg->check_safe, SPMD_PASSWORD_MAX, pw, len, err, errlen);
+}
+
+static void log_stats(const char *what, const struct spd_stats *st)
+{
+	rc_log(RC_LOG_INFO,
+	       "%s: %u policies added, %u removed, %u changed, %u unchanged; %u selectors not "
+	       "installed, %u waiting for DNS, %u left to run time",
+	       what, st->added, st->removed, st->changed, st->unchanged, st->failed, st->pending,
+	       st->skipped);
+}
+
+/* SIGHUP and spmdctl reload: a new model, applied by difference; the old
+ * one stays when the new one has errors. */
+static void reload(struct spmd *d)
+{
+	struct rc_diag dg;
+	struct rcf_config *cfg;
+	struct spd_stats st;
+	unsigned char *pw = NULL;
+	size_t pwlen = 0;
+	char err[256];
+
+	rc_log(RC_LOG_INFO, "reloading %s", d->opts->config);
+	rc_diag_init(&dg);
+	cfg = load_config(d->opts->config, &dg);
+	log_diag(&dg, RC_LOG_INTERNAL_ERR);
+	rc_diag_free(&dg);
+	if (!cfg) {
+		rc_log(RC_LOG_INTERNAL_ERR,
+		       "reload failed: %s has errors; the running configuration is kept",
+		       d->opts->config);
+		return;
+	}
+	if (read_password(cfg, &pw, &pwlen, err, sizeof(err)) < 0) {
+		rc_log(RC_LOG_INTERNAL_ERR,
+		       "reload failed: Can't get spmd interface password: %s; the running "
+		       "configuration is kept",
+		       err);
+		rcf_free(cfg);
+		return;
+	}
+	spmif_server_set_password(d->srv, pw, pwlen);
+	rc_freezero(pw, pwlen);
+	if (d->res)
+		resolver_reread_hosts(d->res);
+	spd_apply_config(d->spd, cfg, &st);
+	rcf_free(d->cfg);
+	d->cfg = cfg;
+	log_stats("reload", &st);
+}
+
+/* ---- kernel and resolver events ---- */
+
+static void on_kernel_event(const struct rk_event *ev, void *arg)
+{
+	struct spmd *d = arg;
+
+	if (ev->type == RK_EV_POLICY_EXPIRE && ev->u.policy_expire.hard)
+		spd_policy_expired(d->spd, ev->u.policy_expire.index, ev->u.policy_expire.dir);
+}
+
+static void log_caps(const char *text, void *arg)
+{
+	(void)arg;
+	rc_log(RC_LOG_INFO, "%s", text);
+}
+
+static int res_reg(void *arg, const char *fqdn, char *err, size_t errlen)
+{
+	return resolver_fqdn_register(arg, fqdn, err, errlen);
+}
+
+static void res_unreg(void *arg, const char *fqdn)
+{
+	resolver_fqdn_unregister(arg, fqdn);
+}
+
+static size_t res_addrs(void *arg, const char *fqdn, const struct rc_addr **out)
+{
+	return resolver_fqdn_addrs(arg, fqdn, out);
+}
+
+static void on_fqdn_change(void *arg, const char *fqdn, const struct rc_addr *addrs, size_t n)
+{
+	struct spmd *d = arg;
+
+	(void)addrs;
+	(void)n;
+	spd_fqdn_changed(d->spd, fqdn);
+}
+
+static void start_resolver(struct spmd *d)
+{
+	char err[256];
+
+	d->res = resolver_new(d->base, &d->cfg->resolver, NULL, err, sizeof(err));
+	if (!d->res) {
+		rc_log(RC_LOG_INTERNAL_ERR, "resolver: %s (FQDN selectors cannot be installed)",
+		       err);
+		return;
+	}
+	resolver_set_change_cb(d->res, on_fqdn_change, d);
+	if (resolver_can_resolve(d->res)) {
+		struct spd_resolver sr = {res_reg, res_unreg, res_addrs, d->res};
+		spd_set_resolver(d->spd, &sr);
+	}
+	if (resolver_is_on(d->res) && resolver_nsswitch_dns(d->res)) {
+		d->proxy = dnsproxy_new(d->res, &d->cfg->resolver, err, sizeof(err));
+		if (!d->proxy)
+			rc_log(RC_LOG_INTERNAL_ERR, "DNS proxy: %s", err);
+	}
+}
+
+/* ---- spmif ---- */
+
+static void req_line(void *arg, int code, bool more, const char *text)
+{
+	struct spmif_req *req = arg;
+
+	if (more)
+		spmif_reply_more(req, code, "%s", text);
+	else
+		spmif_reply(req, code, "%s", text);
+}
+
+#define POLICY_HANDLER(name, fn)                                                           \
+	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
+	{                                                                                  \
+		struct spmd *d = arg;                                                      \
+		struct cmd_out out = {req_line, req};                                      \
+		fn(&d->cctx, argc - 1, argv + 1, &out);                                    \
+	}
+#define DNS_HANDLER(name, fn)                                                              \
+	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
+	{                                                                                  \
+		struct spmd *d = arg;                                                      \
+		struct cmd_dns_out out = {req_line, req};                                  \
+		fn(d->res, argc - 1, argv + 1, &out);                                      \
+	}
+
+POLICY_HANDLER(h_policy, cmd_policy)
+POLICY_HANDLER(h_migrate, cmd_migrate)
+POLICY_HANDLER(h_slid, cmd_slid)
+DNS_HANDLER(h_ns, cmd_dns_ns)
+DNS_HANDLER(h_fqdn, cmd_dns_fqdn)
+DNS_HANDLER(h_stat, cmd_dns_stat)
+
+/* compat §3.1: the order in which command words are tried */
+static const struct spmif_command spmd_commands[] = {
+	{"NS", h_ns},	    {"FQDN", h_fqdn}, {"POLICY", h_policy},
+	{"MIGRATE", h_migrate}, {"SLID", h_slid}, {"STAT", h_stat},
+};
+
+static int start_spmif(struct spmd *d, const unsigned char *pw, size_t pwlen)
+{
+	struct spmif_server_opts so = {
+		.password = pw,
+		.password_len = pwlen,
+		.commands = spmd_commands,
+		.ncommands = RC_ARRAY_SIZE(spmd_commands),
+		.arg = d,
+		.login_delay_ms = SPMIF_LOGIN_DELAY_MS,
+	};
+	const struct rcf_addrlist *l = &d->cfg->interface.spmd;
+	char err[256];
+
+	d->srv = spmif_server_new(d->base, &so, err, sizeof(err));
+	if (!d->srv) {
+		rc_log(RC_LOG_CRITICAL, "spmif: %s", err);
+		return -1;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct rcf_addrspec *a = &l->v[i];
+		int r;
+		if (a->kind == RCF_ADDR_UNIX) {
+			r = spmif_server_listen_unix(d->srv, a->text, err, sizeof(err));
+		} else if (a->kind == RCF_ADDR_NUMERIC) {
+			struct rc_addr at = a->addr;
+			at.port = a->port ? a->port : SPMIF_DEFAULT_TCP_PORT;
+			r = spmif_server_listen_tcp(d->srv, &at, NULL, err, sizeof(err));
+		} else {
+			r = rc_set_err(err, sizeof(err), "%s is neither a UNIX path nor an address",
+				       a->text);
+		}
+		if (r < 0) {
+			rc_log(RC_LOG_CRITICAL, "spmif %s: %s", a->text ? a->text : "", err);
+			return -1;
+		}
+		rc_log(RC_LOG_INFO, "spmif listening on %s", a->text ? a->text : "TCP");
+	}
+	return 0;
+}
+
+/* ---- signals ---- */
+
+static void on_stop(int signo, void *arg)
+{
+	struct spmd *d = arg;
+
+	rc_log(RC_LOG_INFO, "signal %d: removing the installed policies and exiting", signo);
+	rc_event_loop_exit(d->base);
+}
+
+static void on_hup(int signo, void *arg)
+{
+	(void)signo;
+	reload(arg);
+}
+
+static void start_signals(struct spmd *d)
+{
+	static const int stop[] = {SIGINT, SIGQUIT, SIGTERM};
+
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < RC_ARRAY_SIZE(stop); i++)
+		d->sig[i] = rc_event_signal(d->base, stop[i], on_stop, d);
+	d->sig[3] = rc_event_signal(d->base, SIGHUP, on_hup, d);
+}
+
+/* ---- start and stop ---- */
+
+static int daemonize(struct spmd *d)
+{
+	char err[256];
+	pid_t holder = 0;
+
+	if (d->opts->foreground)
+		return 0;
+	if (rc_pidfile_create(&d->pf, d->opts->pidfile, &holder, err, sizeof(err)) < 0) {
+		if (holder)
+			fprintf(stderr, "spmd: Spmd already running? <pid=%ld>\n", (long)holder);
+		else
+			fprintf(stderr, "spmd: %s: %s\n", d->opts->pidfile, err);
+		return -1;
+	}
+	d->have_pidfile = true;
+	if (daemon(0, 0) < 0) {
+		fprintf(stderr, "spmd: daemon: %s\n", strerror(errno));
+		return -1;
+	}
+	umask(022);
+	if (rc_pidfile_update(&d->pf, err, sizeof(err)) < 0)
+		rc_log(RC_LOG_INTERNAL_ERR, "pid file %s: %s", d->opts->pidfile, err);
+	return 0;
+}
+
+static int open_kernel(struct spmd *d)
+{
+	char err[256];
+
+	d->k = rk_open(d->opts->kernel, d->base, on_kernel_event, d, err, sizeof(err));
+	if (!d->k) {
+		rc_log(RC_LOG_CRITICAL, "cannot open the kernel interface: %s", err);
+		return -1;
+	}
+	rc_log(RC_LOG_INFO, "kernel interface: %s", rk_backend_name(d->k));
+	rk_caps_describe(d->k, log_caps, NULL);
+	return 0;
+}
+
+static void shutdown_all(struct spmd *d)
+{
+	if (d->k && rk_flush(d->k) < 0)
+		rc_log(RC_LOG_INTERNAL_ERR, "removing the installed policies: %s", rk_error(d->k));
+	for (size_t i = 0; i < RC_ARRAY_SIZE(d->sig); i++)
+		rc_event_free(d->sig[i]);
+	spmif_server_free(d->srv);
+	dnsproxy_free(d->proxy);
+	spd_free(d->spd);
+	resolver_free(d->res);
+	if (d->k)
+		rk_close(d->k);
+	rcf_free(d->cfg);
+	if (d->have_pidfile)
+		rc_pidfile_remove(&d->pf);
+	if (d->base)
+		event_base_free(d->base);
+}
+
+/* Everything up to the first policy: errors go to stderr (the terminal
+ * that started us) as well as the log. */
+static int prepare(struct spmd *d, unsigned char **pw, size_t *pwlen)
+{
+	struct rc_diag dg;
+	char err[256];
+
+	rc_diag_init(&dg);
+	d->cfg = load_config(d->opts->config, &dg);
+	rc_diag_print(&dg, stderr, 1);
+	rc_diag_free(&dg);
+	if (!d->cfg) {
+		fprintf(stderr, "spmd: %s: the configuration has errors\n", d->opts->config);
+		return -1;
+	}
+	if (read_password(d->cfg, pw, pwlen, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spmd: Can't get spmd interface password: %s\n", err);
+		return -1;
+	}
+	if (rc_log_open("spmd", d->opts->foreground ? RC_LOGDEST_STDERR : RC_LOGDEST_SYSLOG, NULL,
+			err, sizeof(err)) < 0)
+		fprintf(stderr, "spmd: log: %s\n", err);
+	rc_log_set_verbosity(d->opts->verbosity);
+	return daemonize(d);
+}
+
+int spmd_run(const struct spmd_opts *o)
+{
+	struct spmd d = {.opts = o, .exit_status = 1};
+	struct spd_stats st;
+	unsigned char *pw = NULL;
+	size_t pwlen = 0;
+	char err[256];
+
+	if (prepare(&d, &pw, &pwlen) < 0)
+		goto out;
+	d.base = rc_event_base_new(err, sizeof(err));
+	if (!d.base) {
+		rc_log(RC_LOG_CRITICAL, "event loop: %s", err);
+		goto out;
+	}
+	if (open_kernel(&d) < 0)
+		goto out;
+#ifdef __linux__
+	d.cctx.fwd = true;
+#endif
+	d.spd = spd_new(d.k, d.cctx.fwd);
+	d.cctx.spd = d.spd;
+	start_resolver(&d);
+	spd_apply_config(d.spd, d.cfg, &st);
+	log_stats("start", &st);
+	if (start_spmif(&d, pw, pwlen) < 0)
+		goto out;
+	start_signals(&d);
+	rc_log(RC_LOG_INFO, "spmd started (pid %ld)", (long)getpid());
+	if (rc_event_loop(d.base) < 0)
+		rc_log(RC_LOG_CRITICAL, "event loop failed");
+	d.exit_status = 0;
+out:
+	if (pw)
+		rc_freezero(pw, pwlen);
+	shutdown_all(&d);
+	return d.exit_status;
+}

@@ -384,14 +384,20 @@ static int prepare(struct spmd *d, unsigned char **pw, size_t *pwlen)
 	return daemonize(d);
 }
 
-int spmd_run(const struct spmd_opts *o)
+int spmd_run(const struct spmd_opts *in)
 {
+	struct spmd_opts opts = *in;
+	const struct spmd_opts *o = &opts;
 	struct spmd d = {.opts = o, .exit_status = 1};
+	/* daemon() moves to /: a reload must still find a relative path */
+	char *abs = realpath(in->config, NULL);
 	struct spd_stats st;
 	unsigned char *pw = NULL;
 	size_t pwlen = 0;
 	char err[256];
 
+	if (abs)
+		opts.config = abs;
 	if (prepare(&d, &pw, &pwlen) < 0)
 		goto out;
 	d.base = rc_event_base_new(err, sizeof(err));
@@ -420,5 +426,6 @@ out:
 	if (pw)
 		rc_freezero(pw, pwlen);
 	shutdown_all(&d);
+	free(abs);
 	return d.exit_status;
 }

@@ -11,8 +11,6 @@
 
 #include <event2/event.h>
 
-#include "cmd_dns.h"
-#include "cmd_policy.h"
 #include "dnsproxy.h"
 #include "event.h"
 #include "kernel.h"
@@ -24,6 +22,7 @@
 #include "safefile.h"
 #include "spd.h"
 #include "spmd.h"
+#include "spmd_cmds.h"
 #include "spmif_server.h"
 #include "util.h"
 
@@ -36,7 +35,7 @@ struct spmd {
 	struct dnsproxy *proxy;
 	struct spmif_server *srv;
 	struct rcf_config *cfg;
-	struct cmd_policy_ctx cctx;
+	struct spmd_cmds cmds;
 	struct rc_pidfile pf;
 	bool have_pidfile;
 	struct rc_event *sig[5];
@@ -194,52 +193,14 @@ static void start_resolver(struct spmd *d)
 
 /* ---- spmif ---- */
 
-static void req_line(void *arg, int code, bool more, const char *text)
-{
-	struct spmif_req *req = arg;
-
-	if (more)
-		spmif_reply_more(req, code, "%s", text);
-	else
-		spmif_reply(req, code, "%s", text);
-}
-
-#define POLICY_HANDLER(name, fn)                                                           \
-	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
-	{                                                                                  \
-		struct spmd *d = arg;                                                      \
-		struct cmd_out out = {req_line, req};                                      \
-		fn(&d->cctx, argc - 1, argv + 1, &out);                                    \
-	}
-#define DNS_HANDLER(name, fn)                                                              \
-	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
-	{                                                                                  \
-		struct spmd *d = arg;                                                      \
-		struct cmd_dns_out out = {req_line, req};                                  \
-		fn(d->res, argc - 1, argv + 1, &out);                                      \
-	}
-
-POLICY_HANDLER(h_policy, cmd_policy)
-POLICY_HANDLER(h_migrate, cmd_migrate)
-POLICY_HANDLER(h_slid, cmd_slid)
-DNS_HANDLER(h_ns, cmd_dns_ns)
-DNS_HANDLER(h_fqdn, cmd_dns_fqdn)
-DNS_HANDLER(h_stat, cmd_dns_stat)
-
-/* compat §3.1: the order in which command words are tried */
-static const struct spmif_command spmd_commands[] = {
-	{"NS", h_ns},	    {"FQDN", h_fqdn}, {"POLICY", h_policy},
-	{"MIGRATE", h_migrate}, {"SLID", h_slid}, {"STAT", h_stat},
-};
-
 static int start_spmif(struct spmd *d, const unsigned char *pw, size_t pwlen)
 {
 	struct spmif_server_opts so = {
 		.password = pw,
 		.password_len = pwlen,
-		.commands = spmd_commands,
-		.ncommands = RC_ARRAY_SIZE(spmd_commands),
-		.arg = d,
+		.commands = spmd_command_table,
+		.ncommands = spmd_command_count,
+		.arg = &d->cmds,
 		.login_delay_ms = SPMIF_LOGIN_DELAY_MS,
 	};
 	const struct rcf_addrlist *l = &d->cfg->interface.spmd;
@@ -408,11 +369,12 @@ int spmd_run(const struct spmd_opts *in)
 	if (open_kernel(&d) < 0)
 		goto out;
 #ifdef __linux__
-	d.cctx.fwd = true;
+	d.cmds.policy.fwd = true;
 #endif
-	d.spd = spd_new(d.k, d.cctx.fwd);
-	d.cctx.spd = d.spd;
+	d.spd = spd_new(d.k, d.cmds.policy.fwd);
+	d.cmds.policy.spd = d.spd;
 	start_resolver(&d);
+	d.cmds.res = d.res;
 	spd_apply_config(d.spd, d.cfg, &st);
 	log_stats("start", &st);
 	if (start_spmif(&d, pw, pwlen) < 0)

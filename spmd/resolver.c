@@ -927,6 +927,45 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
+int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err,
+		    size_t errlen)
+{
+	bool on = conf && rcf_isset(conf->resolver) && conf->resolver.v != 0;
+	struct rc_addr old_live = r->nns ? r->ns[r->live] : (struct rc_addr){0};
+	struct rc_addr old[NS_MAX];
+	size_t nold = r->nns, old_live_i = r->live;
+
+	memcpy(old, r->ns, sizeof(old));
+	r->nns = 0;
+	r->live = 0;
+	if (on)
+		load_nameservers(r, conf);
+	if (on && r->nns == 0) {
+		memcpy(r->ns, old, sizeof(old));
+		r->nns = nold;
+		r->live = old_live_i;
+		return rc_set_err(err, errlen, "resolver is on but has no usable nameserver");
+	}
+	if (on && !r->dns && dns_setup(r, err, errlen) < 0) {
+		memcpy(r->ns, old, sizeof(old));
+		r->nns = nold;
+		r->live = old_live_i;
+		return -1;
+	}
+	ssize_t keep = nold ? ns_find(r, &old_live) : -1;
+	r->live = keep >= 0 ? (size_t)keep : 0;
+	r->on = on;
+	apply_live(r);
+	parse_nsswitch(r);
+	resolver_reread_hosts(r);
+	for (struct fqdn *e = r->first; e; e = e->next) {
+		e->backoff_ms = 0;
+		if (!e->req[FAM_V4] && !e->req[FAM_V6])
+			rc_event_timer_start(e->timer, 0);
+	}
+	return 0;
+}
+
 void resolver_set_change_cb(struct resolver *r, resolver_change_fn *fn, void *arg)
 {
 	r->change_fn = fn;

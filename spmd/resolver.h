@@ -85,6 +85,16 @@ void resolver_free(struct resolver *r);
 
 void resolver_set_change_cb(struct resolver *r, resolver_change_fn *fn, void *arg);
 
+/* SIGHUP: take `resolver on/off` and the nameserver list of the new
+ * configuration (conf NULL: off), re-read nsswitch and the hosts file, and
+ * ask again for every registered name.  The live server stays live if it
+ * is still listed; servers added by NS ADD are dropped unless listed.
+ * Registrations are kept.  The DNS proxy is the caller's (its dns_query
+ * addresses may have changed: free it and start a new one).  0, or -1 with
+ * err (resolver on without a nameserver: the old list is kept). */
+int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err,
+		    size_t errlen);
+
 /* `resolver on` in the configuration. */
 bool resolver_is_on(const struct resolver *r);
 /* The hosts: line of nsswitch contains `dns` (read at resolver_new and by

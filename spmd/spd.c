@@ -235,8 +235,9 @@ void spd_free(struct spd *d)
 
 void spd_set_resolver(struct spd *d, const struct spd_resolver *r)
 {
-	d->res = *r;
-	d->has_res = true;
+	if (r)
+		d->res = *r;
+	d->has_res = r != NULL;
 }
 
 const struct rcf_config *spd_config(const struct spd *d)

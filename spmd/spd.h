@@ -47,6 +47,7 @@ struct spd_stats {
 struct spd *spd_new(struct rk *k, bool fwd);
 /* Forgets the records (does not touch the kernel: rk_flush does). */
 void spd_free(struct spd *d);
+/* NULL: no resolver (FQDN selectors fail). */
 void spd_set_resolver(struct spd *d, const struct spd_resolver *r);
 
 /* Make the kernel hold exactly the policies `cfg` asks for (plus the

@@ -42,6 +42,8 @@ struct spmd {
 	int exit_status;
 };
 
+static void setup_resolver(struct spmd *d, const struct rcf_config *cfg);
+
 /* ---- configuration ---- */
 
 static void log_diag(const struct rc_diag *dg, enum rc_log_tag tag)
@@ -121,8 +123,7 @@ static void reload(struct spmd *d)
 	}
 	spmif_server_set_password(d->srv, pw, pwlen);
 	rc_freezero(pw, pwlen);
-	if (d->res)
-		resolver_reread_hosts(d->res);
+	setup_resolver(d, cfg);
 	spd_apply_config(d->spd, cfg, &st);
 	rcf_free(d->cfg);
 	d->cfg = cfg;
@@ -169,23 +170,34 @@ static void on_fqdn_change(void *arg, const char *fqdn, const struct rc_addr *ad
 	spd_fqdn_changed(d->spd, fqdn);
 }
 
-static void start_resolver(struct spmd *d)
+/* At start and on reload (before the policies, which may need names). */
+static void setup_resolver(struct spmd *d, const struct rcf_config *cfg)
 {
 	char err[256];
 
-	d->res = resolver_new(d->base, &d->cfg->resolver, NULL, err, sizeof(err));
 	if (!d->res) {
-		rc_log(RC_LOG_INTERNAL_ERR, "resolver: %s (FQDN selectors cannot be installed)",
-		       err);
-		return;
+		d->res = resolver_new(d->base, &cfg->resolver, NULL, err, sizeof(err));
+		if (!d->res) {
+			rc_log(RC_LOG_INTERNAL_ERR,
+			       "resolver: %s (FQDN selectors cannot be installed)", err);
+			return;
+		}
+		resolver_set_change_cb(d->res, on_fqdn_change, d);
+	} else if (resolver_reload(d->res, &cfg->resolver, err, sizeof(err)) < 0) {
+		rc_log(RC_LOG_INTERNAL_ERR, "resolver: %s", err);
 	}
-	resolver_set_change_cb(d->res, on_fqdn_change, d);
+	d->cmds.res = d->res;
 	if (resolver_can_resolve(d->res)) {
 		struct spd_resolver sr = {res_reg, res_unreg, res_addrs, d->res};
 		spd_set_resolver(d->spd, &sr);
+	} else {
+		spd_set_resolver(d->spd, NULL);
 	}
+	/* its dns_query addresses may have changed */
+	dnsproxy_free(d->proxy);
+	d->proxy = NULL;
 	if (resolver_is_on(d->res) && resolver_nsswitch_dns(d->res)) {
-		d->proxy = dnsproxy_new(d->res, &d->cfg->resolver, err, sizeof(err));
+		d->proxy = dnsproxy_new(d->res, &cfg->resolver, err, sizeof(err));
 		if (!d->proxy)
 			rc_log(RC_LOG_INTERNAL_ERR, "DNS proxy: %s", err);
 	}
@@ -373,8 +385,7 @@ int spmd_run(const struct spmd_opts *in)
 #endif
 	d.spd = spd_new(d.k, d.cmds.policy.fwd);
 	d.cmds.policy.spd = d.spd;
-	start_resolver(&d);
-	d.cmds.res = d.res;
+	setup_resolver(&d, d.cfg);
 	spd_apply_config(d.spd, d.cfg, &st);
 	log_stats("start", &st);
 	if (start_spmif(&d, pw, pwlen) < 0)

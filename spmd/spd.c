@@ -494,6 +494,7 @@ static void reconcile_once(struct spd *d, struct spd_stats *st)
 			       "selector '%s' not installed: its traffic (dir %s) is held by a "
 			       "policy generated for '%s'",
 			       w.v[i].s->name, dir_name(w.v[i].pol.dir), r->slid);
+			failed_sel[w.v[i].selno] = 1;
 			w.v[i].s = NULL;
 			continue;
 		}

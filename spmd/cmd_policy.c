@@ -141,9 +141,8 @@ static int build_pair(struct cmd_policy_ctx *c, const struct add_req *q, struct 
 	for (int rev = 0; rev < 2; rev++) {
 		const struct rcf_selector *s = rev ? q->r : q->s;
 		struct spd_dyn *x = &out[n];
-		if (spd_build_policy(s, dir_of(s), rev ? &q->dst : &q->src,
-				     rev ? &q->src : &q->dst, q->mode,
-				     tunnel ? (rev ? &q->sa_dst : &q->sa_src) : NULL,
+		if (spd_build_policy(s, dir_of(s), rev ? &q->dst : &q->src, rev ? &q->src : &q->dst,
+				     q->mode, tunnel ? (rev ? &q->sa_dst : &q->sa_src) : NULL,
 				     tunnel ? (rev ? &q->sa_src : &q->sa_dst) : NULL, &x->pol, err,
 				     errlen) < 0)
 			return -1;
@@ -194,7 +193,8 @@ static int policy_add(struct cmd_policy_ctx *c, int argc, char *const argv[],
 		return reply(out, 550, "Operation Failed, reverse selector not found");
 	if (!rcf_isset(q.s->direction) || !rcf_isset(q.r->direction) ||
 	    q.s->direction.v == q.r->direction.v)
-		return reply(out, 550, "Operation Failed, found reverse selector is same direction");
+		return reply(out, 550,
+			     "Operation Failed, found reverse selector is same direction");
 	int n = build_pair(c, &q, dyn, err, sizeof(err));
 	if (n < 0 || spd_add_dynamic(c->spd, dyn, (size_t)n, err, sizeof(err)) < 0) {
 		rc_log(RC_LOG_INTERNAL_ERR, "POLICY ADD %s: %s", q.s->name, err);

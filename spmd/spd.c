@@ -64,8 +64,7 @@ static void index_key(uint32_t index, enum rk_dir dir, struct rk_tkey *key)
 	rk_tkey_put(key, &d, 1);
 }
 
-static struct rec *find_by_sel(const struct spd *d, const struct rk_selector *sel,
-			       enum rk_dir dir)
+static struct rec *find_by_sel(const struct spd *d, const struct rk_selector *sel, enum rk_dir dir)
 {
 	struct rk_tkey key;
 
@@ -105,8 +104,8 @@ static void index_remove(struct spd *d, struct rec *r)
 		rk_table_remove(&d->indexes, &r->by_index);
 }
 
-static struct rec *rec_new(struct spd *d, const char *slid, const struct rk_policy *p,
-			   bool dynamic, unsigned group)
+static struct rec *rec_new(struct spd *d, const char *slid, const struct rk_policy *p, bool dynamic,
+			   unsigned group)
 {
 	struct rec *r = rc_xcalloc(1, sizeof(*r));
 	struct rk_tkey key;
@@ -460,7 +459,8 @@ static void collect_wants(struct spd *d, struct wantlist *w, struct spd_stats *s
 		}
 		int n = selector_policies(d, s, pol, err, sizeof(err));
 		if (n < 0) {
-			rc_log(RC_LOG_INTERNAL_ERR, "selector '%s' not installed: %s", s->name, err);
+			rc_log(RC_LOG_INTERNAL_ERR, "selector '%s' not installed: %s", s->name,
+			       err);
 			st->failed++;
 		} else if (n == 0) {
 			rc_log(RC_LOG_INFO, "selector '%s' pending: %s", s->name, err);
@@ -674,8 +674,8 @@ int spd_add_dynamic(struct spd *d, struct spd_dyn *v, size_t n, char *err, size_
 	return -1;
 }
 
-int spd_del_dynamic(struct spd *d, const char *slid, const struct rk_selector *sel,
-		    enum rk_dir dir, char *err, size_t errlen)
+int spd_del_dynamic(struct spd *d, const char *slid, const struct rk_selector *sel, enum rk_dir dir,
+		    char *err, size_t errlen)
 {
 	struct rec *r = find_by_sel(d, sel, dir);
 	int count = 0;

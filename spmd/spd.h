@@ -82,8 +82,8 @@ struct spd_dyn {
 int spd_add_dynamic(struct spd *d, struct spd_dyn *v, size_t n, char *err, size_t errlen);
 /* Remove the dynamic group holding the policy (sel, dir) of selector slid.
  * Returns the number of kernel policies removed, or -1 (err). */
-int spd_del_dynamic(struct spd *d, const char *slid, const struct rk_selector *sel,
-		    enum rk_dir dir, char *err, size_t errlen);
+int spd_del_dynamic(struct spd *d, const char *slid, const struct rk_selector *sel, enum rk_dir dir,
+		    char *err, size_t errlen);
 /* Remove every policy recorded for slid (config ones come back at the next
  * reload), with the rest of their dynamic groups.  Returns the count. */
 int spd_del_slid(struct spd *d, const char *slid);

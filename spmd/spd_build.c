@@ -85,12 +85,12 @@ static int add_bundle(const struct rcf_selector *s, struct rk_policy *p, enum rk
 		uint8_t proto;
 	} slots[] = {{ip->ipcomp, RK_PROTO_COMP}, {ip->esp, RK_PROTO_ESP}, {ip->ah, RK_PROTO_AH}};
 	uint32_t reqid = rcf_isset(s->reqid) ? (uint32_t)s->reqid.v : 0;
-	enum rk_level level = level_of(rcf_isset(pl->ipsec_level) ? pl->ipsec_level.v
-								   : RCF_LEVEL_REQUIRE);
+	enum rk_level level =
+		level_of(rcf_isset(pl->ipsec_level) ? pl->ipsec_level.v : RCF_LEVEL_REQUIRE);
 	enum rk_mode m = mode;
 
-	if (mode == RK_MODE_TUNNEL && (!sa_src || !sa_dst || sa_src->family == AF_UNSPEC ||
-				       sa_dst->family == AF_UNSPEC))
+	if (mode == RK_MODE_TUNNEL &&
+	    (!sa_src || !sa_dst || sa_src->family == AF_UNSPEC || sa_dst->family == AF_UNSPEC))
 		return rc_set_err(err, errlen, "tunnel mode needs both SA endpoints");
 	for (size_t i = 0; i < RC_ARRAY_SIZE(slots); i++) {
 		if (!slots[i].sa)
@@ -135,7 +135,7 @@ int spd_build_policy(const struct rcf_selector *s, enum rk_dir dir, const struct
 		out->action = RK_ACT_IPSEC;
 		return add_bundle(s, out, mode, sa_src, sa_dst, err, errlen);
 	default:
-		return rc_set_err(err, errlen, "policy '%s': action static_ipsec is not implemented",
-				  pl->name);
+		return rc_set_err(err, errlen,
+				  "policy '%s': action static_ipsec is not implemented", pl->name);
 	}
 }

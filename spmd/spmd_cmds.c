@@ -17,19 +17,19 @@ static void req_line(void *arg, int code, bool more, const char *text)
 }
 
 /* argv[0] is the command word; the handlers count arguments after it */
-#define POLICY_HANDLER(name, fn)                                                           \
-	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
-	{                                                                                  \
-		struct spmd_cmds *c = arg;                                                 \
-		struct cmd_out out = {req_line, req};                                      \
-		fn(&c->policy, argc - 1, argv + 1, &out);                                  \
+#define POLICY_HANDLER(name, fn)                                                                   \
+	static void name(struct spmif_req *req, int argc, char **argv, void *arg)                  \
+	{                                                                                          \
+		struct spmd_cmds *c = arg;                                                         \
+		struct cmd_out out = {req_line, req};                                              \
+		fn(&c->policy, argc - 1, argv + 1, &out);                                          \
 	}
-#define DNS_HANDLER(name, fn)                                                              \
-	static void name(struct spmif_req *req, int argc, char **argv, void *arg)          \
-	{                                                                                  \
-		struct spmd_cmds *c = arg;                                                 \
-		struct cmd_dns_out out = {req_line, req};                                  \
-		fn(c->res, argc - 1, argv + 1, &out);                                      \
+#define DNS_HANDLER(name, fn)                                                                      \
+	static void name(struct spmif_req *req, int argc, char **argv, void *arg)                  \
+	{                                                                                          \
+		struct spmd_cmds *c = arg;                                                         \
+		struct cmd_dns_out out = {req_line, req};                                          \
+		fn(c->res, argc - 1, argv + 1, &out);                                              \
 	}
 
 POLICY_HANDLER(h_policy, cmd_policy)
@@ -40,7 +40,7 @@ DNS_HANDLER(h_fqdn, cmd_dns_fqdn)
 DNS_HANDLER(h_stat, cmd_dns_stat)
 
 const struct spmif_command spmd_command_table[] = {
-	{"NS", h_ns},	      {"FQDN", h_fqdn}, {"POLICY", h_policy},
+	{"NS", h_ns},		{"FQDN", h_fqdn}, {"POLICY", h_policy},
 	{"MIGRATE", h_migrate}, {"SLID", h_slid}, {"STAT", h_stat},
 };
 const size_t spmd_command_count = RC_ARRAY_SIZE(spmd_command_table);

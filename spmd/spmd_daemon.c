@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,22 @@ struct spmd {
 	bool have_pidfile;
 	struct rc_event *sig[5];
 	int exit_status;
+	int ready_fd;	 /* to the process waiting for the start-up (-1: none) */
+	char fatal[512]; /* why the start failed, for the terminal */
 };
+
+/* A start-up failure: logged, and kept for the starting terminal. */
+static void fatal(struct spmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fatal(struct spmd *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->fatal, sizeof(d->fatal), fmt, ap);
+	va_end(ap);
+	rc_log(RC_LOG_CRITICAL, "%s", d->fatal);
+}
 
 static void setup_resolver(struct spmd *d, const struct rcf_config *cfg);
 
@@ -220,7 +237,7 @@ static int start_spmif(struct spmd *d, const unsigned char *pw, size_t pwlen)
 
 	d->srv = spmif_server_new(d->base, &so, err, sizeof(err));
 	if (!d->srv) {
-		rc_log(RC_LOG_CRITICAL, "spmif: %s", err);
+		fatal(d, "spmif: %s", err);
 		return -1;
 	}
 	for (size_t i = 0; i < l->n; i++) {
@@ -237,7 +254,7 @@ static int start_spmif(struct spmd *d, const unsigned char *pw, size_t pwlen)
 				       a->text);
 		}
 		if (r < 0) {
-			rc_log(RC_LOG_CRITICAL, "spmif %s: %s", a->text ? a->text : "", err);
+			fatal(d, "spmif %s: %s", a->text ? a->text : "", err);
 			return -1;
 		}
 		rc_log(RC_LOG_INFO, "spmif listening on %s", a->text ? a->text : "TCP");
@@ -273,10 +290,15 @@ static void start_signals(struct spmd *d)
 
 /* ---- start and stop ---- */
 
+/* Like daemon(0, 0), but the starting process waits until spmd is ready
+ * (policies installed, spmif listening) and exits with the start-up's
+ * status: an init script's next command can use spmif at once, and a
+ * failure is seen by whoever started spmd. */
 static int daemonize(struct spmd *d)
 {
 	char err[256];
-	pid_t holder = 0;
+	pid_t holder = 0, pid;
+	int fds[2];
 
 	if (d->opts->foreground)
 		return 0;
@@ -288,14 +310,48 @@ static int daemonize(struct spmd *d)
 		return -1;
 	}
 	d->have_pidfile = true;
-	if (daemon(0, 0) < 0) {
-		fprintf(stderr, "spmd: daemon: %s\n", strerror(errno));
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "spmd: cannot go to the background: %s\n", strerror(errno));
 		return -1;
 	}
+	if (pid > 0) {
+		unsigned char status = 1;
+		close(fds[1]);
+		while (read(fds[0], &status, 1) < 0 && errno == EINTR)
+			;
+		_exit(status); /* the pid file and its lock now belong to the child */
+	}
+	close(fds[0]);
+	d->ready_fd = fds[1];
+	if (setsid() < 0 || chdir("/") < 0)
+		rc_log(RC_LOG_INTERNAL_WARN, "detaching: %s", strerror(errno));
 	umask(022);
 	if (rc_pidfile_update(&d->pf, err, sizeof(err)) < 0)
 		rc_log(RC_LOG_INTERNAL_ERR, "pid file %s: %s", d->opts->pidfile, err);
 	return 0;
+}
+
+/* Tell the waiting parent how the start went and drop the terminal. */
+static void report_ready(struct spmd *d, unsigned char status)
+{
+	int null;
+
+	if (d->ready_fd < 0)
+		return;
+	if (status && d->fatal[0])
+		fprintf(stderr, "spmd: %s\n", d->fatal);
+	if (write(d->ready_fd, &status, 1) < 0)
+		rc_log(RC_LOG_INTERNAL_WARN, "start-up status: %s", strerror(errno));
+	close(d->ready_fd);
+	d->ready_fd = -1;
+	null = open("/dev/null", O_RDWR);
+	if (null < 0)
+		return;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	dup2(null, STDERR_FILENO);
+	if (null > STDERR_FILENO)
+		close(null);
 }
 
 static int open_kernel(struct spmd *d)
@@ -304,7 +360,7 @@ static int open_kernel(struct spmd *d)
 
 	d->k = rk_open(d->opts->kernel, d->base, on_kernel_event, d, err, sizeof(err));
 	if (!d->k) {
-		rc_log(RC_LOG_CRITICAL, "cannot open the kernel interface: %s", err);
+		fatal(d, "cannot open the kernel interface: %s", err);
 		return -1;
 	}
 	rc_log(RC_LOG_INFO, "kernel interface: %s", rk_backend_name(d->k));
@@ -361,7 +417,7 @@ int spmd_run(const struct spmd_opts *in)
 {
 	struct spmd_opts opts = *in;
 	const struct spmd_opts *o = &opts;
-	struct spmd d = {.opts = o, .exit_status = 1};
+	struct spmd d = {.opts = o, .exit_status = 1, .ready_fd = -1};
 	/* daemon() moves to /: a reload must still find a relative path */
 	char *abs = realpath(in->config, NULL);
 	struct spd_stats st;
@@ -375,7 +431,7 @@ int spmd_run(const struct spmd_opts *in)
 		goto out;
 	d.base = rc_event_base_new(err, sizeof(err));
 	if (!d.base) {
-		rc_log(RC_LOG_CRITICAL, "event loop: %s", err);
+		fatal(&d, "event loop: %s", err);
 		goto out;
 	}
 	if (open_kernel(&d) < 0)
@@ -392,10 +448,12 @@ int spmd_run(const struct spmd_opts *in)
 		goto out;
 	start_signals(&d);
 	rc_log(RC_LOG_INFO, "spmd started (pid %ld)", (long)getpid());
+	report_ready(&d, 0);
 	if (rc_event_loop(d.base) < 0)
 		rc_log(RC_LOG_CRITICAL, "event loop failed");
 	d.exit_status = 0;
 out:
+	report_ready(&d, (unsigned char)d.exit_status);
 	if (pw)
 		rc_freezero(pw, pwlen);
 	shutdown_all(&d);

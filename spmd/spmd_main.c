@@ -17,17 +17,18 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: spmd [-dhFVkt] [-f config] [-D level] [-K backend]\n"
-		     "  -f FILE   configuration file (default %s)\n"
-		     "  -F        stay in the foreground, log to stderr\n"
-		     "  -d        raise the log level by one (up to 3 times)\n"
-		     "  -D N      raise the log level by N (0..3)\n"
-		     "  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
-		     "  -k        stop the running spmd (SIGTERM to the pid in %s)\n"
-		     "  --pidfile FILE  pid file instead of %s\n"
-		     "  -t        check the configuration and exit\n"
-		     "  -V        print the version and exit\n"
-		     "  -h        print this help and exit\n",
+	fprintf(out,
+		"usage: spmd [-dhFVkt] [-f config] [-D level] [-K backend]\n"
+		"  -f FILE   configuration file (default %s)\n"
+		"  -F        stay in the foreground, log to stderr\n"
+		"  -d        raise the log level by one (up to 3 times)\n"
+		"  -D N      raise the log level by N (0..3)\n"
+		"  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
+		"  -k        stop the running spmd (SIGTERM to the pid in %s)\n"
+		"  --pidfile FILE  pid file instead of %s\n"
+		"  -t        check the configuration and exit\n"
+		"  -V        print the version and exit\n"
+		"  -h        print this help and exit\n",
 		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL, SPMD_PIDFILE, SPMD_PIDFILE);
 }
 

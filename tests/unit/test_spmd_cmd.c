@@ -12,9 +12,11 @@
 #include "spmd_test.h"
 
 #define EXTRA_CONF                                                                                 \
-	"selector same_a { direction outbound; src 192.0.2.50; dst 192.0.2.51; policy_index drop; "  \
-	"};\n"                                                                                       \
-	"selector same_b { direction outbound; src 192.0.2.51; dst 192.0.2.50; policy_index drop; "  \
+	"selector same_a { direction outbound; src 192.0.2.50; dst 192.0.2.51; policy_index "      \
+	"drop; "                                                                                   \
+	"};\n"                                                                                     \
+	"selector same_b { direction outbound; src 192.0.2.51; dst 192.0.2.50; policy_index "      \
+	"drop; "                                                                                   \
 	"};\n"
 
 struct fixture {
@@ -80,7 +82,8 @@ static const char *run(struct fixture *f, const char *line)
 	return o.buf;
 }
 
-#define RW_ADD "POLICY ADD rw_out 3600 tunnel 203.0.113.0/26 203.0.113.200/32 192.0.2.1 198.51.100.9"
+#define RW_ADD                                                                                     \
+	"POLICY ADD rw_out 3600 tunnel 203.0.113.0/26 203.0.113.200/32 192.0.2.1 198.51.100.9"
 
 static void test_add_delete(void **state)
 {
@@ -106,8 +109,9 @@ static void test_add_delete(void **state)
 	assert_string_equal(run(f, "policy add rw_out 0 TRANSPORT 203.0.113.0/26 203.0.113.201/0"),
 			    "250 Policy Added rw_out and rw_in\r\n");
 	assert_int_equal(rk_memory_policy_count(), base + 2);
-	assert_string_equal(run(f, "POLICY DELETE rw_out transport 203.0.113.0/26 203.0.113.201/99"),
-			    "250 Policy Deleted\r\n");
+	assert_string_equal(
+		run(f, "POLICY DELETE rw_out transport 203.0.113.0/26 203.0.113.201/99"),
+		"250 Policy Deleted\r\n");
 
 	/* the one-argument form removes every policy of the selector */
 	run(f, RW_ADD);
@@ -213,8 +217,9 @@ static void test_migrate(void **state)
 	assert_string_equal(run(f, "MIGRATE nosuch 192.0.2.1 198.51.100.9 192.0.2.1 198.51.100.10"),
 			    "550 Operation Failed, selector not found\r\n");
 	/* a selector with no IPsec policy installed */
-	assert_string_equal(run(f, "MIGRATE off_out 192.0.2.1 198.51.100.9 192.0.2.1 198.51.100.10"),
-			    "550 Operation Failed\r\n");
+	assert_string_equal(
+		run(f, "MIGRATE off_out 192.0.2.1 198.51.100.9 192.0.2.1 198.51.100.10"),
+		"550 Operation Failed\r\n");
 	/* the generated policies now lead to the new endpoint */
 	assert_string_equal(run(f, "POLICY DELETE rw_out tunnel 203.0.113.0/26 203.0.113.200 "
 				   "192.0.2.1 198.51.100.10"),

@@ -212,7 +212,8 @@ static void test_reload_diff(void **state)
 	assert_int_equal(find(f, "t_out", RK_DIR_OUT).pol.index, keep);
 
 	/* a selector switched to install off goes away */
-	text = edit("policy drop { action discard; };", "policy drop { action discard; install off; };");
+	text = edit("policy drop { action discard; };",
+		    "policy drop { action discard; install off; };");
 	apply(f, text, &st);
 	free(text);
 	assert_int_equal(st.removed, 1);

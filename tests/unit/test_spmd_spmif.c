@@ -134,10 +134,10 @@ static void test_transcript(void **state)
 	char line[128];
 
 	login(f);
-	assert_string_equal(
-		send_raw(f, "POLICY ADD rw_out 600 tunnel 203.0.113.0/26 203.0.113.9/32 "
-			    "192.0.2.1 198.51.100.9\r\n"),
-		"250 Policy Added rw_out and rw_in\r\n");
+	assert_string_equal(send_raw(f,
+				     "POLICY ADD rw_out 600 tunnel 203.0.113.0/26 203.0.113.9/32 "
+				     "192.0.2.1 198.51.100.9\r\n"),
+			    "250 Policy Added rw_out and rw_in\r\n");
 	const char *dump = send_raw(f, "policy dump\r\n");
 	/* 8 configured + out, in, fwd generated = 11 lines, the last with a space */
 	size_t lines = 0;
@@ -152,8 +152,9 @@ static void test_transcript(void **state)
 					"198.51.100.10\r\n"),
 			    "250 Migrate rw_out\r\n");
 	assert_string_equal(send_raw(f, "POLICY DELETE rw_out\r\n"), "250 Policy Deleted\r\n");
-	assert_string_equal(send_raw(f, "POLICY ADD rw_out 0 TUNNEL 203.0.113.0/26 203.0.113.9\r\n"),
-			    "500 Syntax Error\r\n");
+	assert_string_equal(
+		send_raw(f, "POLICY ADD rw_out 0 TUNNEL 203.0.113.0/26 203.0.113.9\r\n"),
+		"500 Syntax Error\r\n");
 	assert_string_equal(send_raw(f, "POLICY ADD nope 0 transport 192.0.2.1 192.0.2.2\r\n"),
 			    "550 Operation Failed, selector not found\r\n");
 	assert_string_equal(send_raw(f, "SLIDE 99\r\n"), "551 No Such SPID(99)\r\n");

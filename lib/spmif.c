@@ -57,7 +57,8 @@ int spmif_challenge_new(char out[SPMIF_HASH_BUFLEN], char *err, size_t errlen)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return rc_set_err(err, errlen, "cannot get random bytes for the challenge: %s",
+			return rc_set_err(err, errlen,
+					  "cannot get random bytes for the challenge: %s",
 					  n < 0 ? strerror(errno) : "short read");
 		got += (size_t)n;
 	}
@@ -196,9 +197,11 @@ int spmif_reply_add_line(struct spmif_reply *r, const char *line, size_t len, si
 	if (memchr(text, '\0', textlen))
 		return rc_set_err(err, errlen, "malformed reply line from spmd (NUL byte)");
 	if (r->nlines >= max_lines)
-		return rc_set_err(err, errlen, "reply from spmd has more than %zu lines", max_lines);
+		return rc_set_err(err, errlen, "reply from spmd has more than %zu lines",
+				  max_lines);
 	if (len + 1 > max_bytes || r->bytes + len + 1 > max_bytes)
-		return rc_set_err(err, errlen, "reply from spmd is longer than %zu bytes", max_bytes);
+		return rc_set_err(err, errlen, "reply from spmd is longer than %zu bytes",
+				  max_bytes);
 	/* grow by doubling so a long POLICY DUMP stays linear */
 	if ((r->nlines & (r->nlines - 1)) == 0 || r->nlines == 0) {
 		size_t cap = r->nlines ? r->nlines * 2 : 1;

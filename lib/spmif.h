@@ -96,7 +96,7 @@ int spmif_parse_reply_line(const char *line, size_t len, int *code, bool *more, 
 
 /* A complete reply as the clients hand it out. */
 struct spmif_reply {
-	int code;     /* of the last line */
+	int code; /* of the last line */
 	size_t nlines;
 	char **lines; /* text of each line, after "NNN-"/"NNN " (NUL-terminated) */
 	size_t bytes; /* received so far, terminators included (for limits) */
@@ -104,9 +104,9 @@ struct spmif_reply {
 };
 
 /* Reply limits: the clients' defaults. */
-#define SPMIF_REPLY_MAX_LINES 64      /* async client (racoon2 had 10) */
-#define SPMIF_REPLY_MAX_BYTES 8192    /* async client (racoon2 had 1024) */
-#define SPMIF_SYNC_MAX_LINES 1000000  /* spmdctl: POLICY DUMP of big setups */
+#define SPMIF_REPLY_MAX_LINES 64     /* async client (racoon2 had 10) */
+#define SPMIF_REPLY_MAX_BYTES 8192   /* async client (racoon2 had 1024) */
+#define SPMIF_SYNC_MAX_LINES 1000000 /* spmdctl: POLICY DUMP of big setups */
 #define SPMIF_SYNC_MAX_BYTES (64u << 20)
 
 void spmif_reply_init(struct spmif_reply *r);

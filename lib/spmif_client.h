@@ -11,7 +11,10 @@
  *
  * (b) A small blocking API for command-line tools (spmdctl): connect,
  * login, command -> whole reply, QUIT, with a debug hook that shows the
- * traffic the way racoon2's spmdctl -d did. */
+ * traffic the way racoon2's spmdctl -d did.
+ *
+ * A daemon using (a) must ignore SIGPIPE (spmd going away shows as a write
+ * error); (b) sends with MSG_NOSIGNAL and needs nothing. */
 #ifndef RC_SPMIF_CLIENT_H
 #define RC_SPMIF_CLIENT_H
 
@@ -41,10 +44,10 @@ struct spmif_client;
 
 /* Outcome of a command, given to its callback. */
 enum spmif_status {
-	SPMIF_REPLIED = 0,    /* reply is complete; check spmif_reply_ok() */
-	SPMIF_ERR_DOWN = -1,  /* the connection to spmd was lost first */
-	SPMIF_ERR_PROTO = -2, /* malformed reply or over the reply limits; the
-				 connection is dropped and re-established */
+	SPMIF_REPLIED = 0,	  /* reply is complete; check spmif_reply_ok() */
+	SPMIF_ERR_DOWN = -1,	  /* the connection to spmd was lost first */
+	SPMIF_ERR_PROTO = -2,	  /* malformed reply or over the reply limits; the
+				     connection is dropped and re-established */
 	SPMIF_ERR_CANCELLED = -3, /* spmif_client_free() */
 };
 
@@ -72,10 +75,10 @@ struct spmif_client_opts {
 	/* 0 = the default named after each. */
 	unsigned backoff_min_ms; /* SPMIF_BACKOFF_MIN_MS */
 	unsigned backoff_max_ms; /* SPMIF_BACKOFF_MAX_MS */
-	unsigned io_timeout_ms;  /* SPMIF_IO_TIMEOUT_MS */
-	size_t max_reply_lines;  /* SPMIF_REPLY_MAX_LINES */
-	size_t max_reply_bytes;  /* SPMIF_REPLY_MAX_BYTES */
-	size_t max_queue;        /* commands waiting; 0 = 1024 */
+	unsigned io_timeout_ms;	 /* SPMIF_IO_TIMEOUT_MS */
+	size_t max_reply_lines;	 /* SPMIF_REPLY_MAX_LINES */
+	size_t max_reply_bytes;	 /* SPMIF_REPLY_MAX_BYTES */
+	size_t max_queue;	 /* commands waiting; 0 = 1024 */
 };
 
 /* A client; the first connection attempt starts from the loop (no callback
@@ -107,11 +110,11 @@ struct spmif_sync;
 
 /* What the debug hook is shown. */
 enum spmif_debug_kind {
-	SPMIF_DBG_TO,        /* a line sent, without CR LF */
-	SPMIF_DBG_FROM,      /* a line received, without CR LF */
+	SPMIF_DBG_TO,	     /* a line sent, without CR LF */
+	SPMIF_DBG_FROM,	     /* a line received, without CR LF */
 	SPMIF_DBG_PASSWORD,  /* the password as uppercase hex (login) */
 	SPMIF_DBG_CHALLENGE, /* the challenge (login) */
-	SPMIF_DBG_HASH,      /* the computed response (login) */
+	SPMIF_DBG_HASH,	     /* the computed response (login) */
 };
 typedef void spmif_debug_fn(enum spmif_debug_kind kind, const char *text, void *arg);
 /* The stock hook: racoon2 spmdctl -d output on the FILE * given as arg

@@ -32,10 +32,10 @@
 #include "util.h"
 
 #define PEER_LEN 64
-#define LOGIN_PEERS 64		 /* failed-login memory; the oldest is evicted */
-#define LOGIN_FORGET_SEC 60	 /* failures older than this are forgiven */
+#define LOGIN_PEERS 64	    /* failed-login memory; the oldest is evicted */
+#define LOGIN_FORGET_SEC 60 /* failures older than this are forgiven */
 #define LISTEN_BACKLOG 16
-#define REPLY_LINE_MAX 4096	 /* one formatted reply line */
+#define REPLY_LINE_MAX 4096 /* one formatted reply line */
 
 enum cmd_kind { CMD_LOGIN, CMD_USER, CMD_QUIT };
 
@@ -61,13 +61,13 @@ struct listener {
 struct spmif_conn {
 	struct spmif_server *s;
 	struct spmif_conn *prev, *next;
-	struct bufferevent *bev;  /* socket; NULL when attached */
-	struct evbuffer *in;	  /* attached input */
-	spmif_conn_out_fn *out;	  /* attached output */
+	struct bufferevent *bev; /* socket; NULL when attached */
+	struct evbuffer *in;	 /* attached input */
+	spmif_conn_out_fn *out;	 /* attached output */
 	void *out_arg;
-	struct event *wake;	  /* process input again / free when dead */
-	struct event *delay;	  /* failed-login delay */
-	struct spmif_req *req;	  /* open request, if any */
+	struct event *wake;    /* process input again / free when dead */
+	struct event *delay;   /* failed-login delay */
+	struct spmif_req *req; /* open request, if any */
 	char peer[PEER_LEN];
 	char peer_key[PEER_LEN];
 	char challenge[SPMIF_HASH_BUFLEN];
@@ -93,8 +93,8 @@ struct spmif_server {
 	struct cmd *cmds;
 	size_t ncmds;
 	void *arg;
-	size_t max_line, max_output;
-	unsigned max_clients, delay_ms, delay_max_ms;
+	size_t max_line, max_output, pause_output;
+	unsigned max_clients, delay_ms, delay_max_ms, stall_ms;
 	struct listener *ls;
 	size_t nls;
 	struct spmif_conn *conns;
@@ -103,6 +103,7 @@ struct spmif_server {
 };
 
 static void process(struct spmif_conn *c);
+static size_t conn_backlog(const struct spmif_conn *c);
 
 /* ---- output ---- */
 
@@ -127,10 +128,11 @@ static void conn_write(struct spmif_conn *c, const char *buf, size_t len)
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	if (bufferevent_write(c->bev, buf, len) < 0 ||
 	    evbuffer_get_length(out) > c->s->max_output) {
-		rc_log_ratelimited(c->peer_key, RC_LOG_PROTO_WARN,
-				   "spmif: dropping client %s: it does not read its replies (%zu bytes "
-				   "waiting)",
-				   c->peer, evbuffer_get_length(out));
+		rc_log_ratelimited(
+			c->peer_key, RC_LOG_PROTO_WARN,
+			"spmif: dropping client %s: it does not read its replies (%zu bytes "
+			"waiting)",
+			c->peer, evbuffer_get_length(out));
 		conn_kill(c);
 	}
 }
@@ -201,7 +203,8 @@ static void conn_free_notify(struct spmif_conn *c)
  * now. */
 static bool finish_eof(struct spmif_conn *c)
 {
-	if (!c->eof || c->dead || c->req || evtimer_pending(c->delay, NULL))
+	if (!c->eof || c->dead || c->req || evtimer_pending(c->delay, NULL) ||
+	    conn_backlog(c) > c->s->pause_output)
 		return false;
 	c->closing = true;
 	return !c->bev || evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
@@ -344,7 +347,7 @@ static void handle_login(struct spmif_conn *c, int argc, char **argv)
 		return;
 	}
 	/* The reply waits; so does every later line of this client. */
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
 	evtimer_add(c->delay, &tv);
 }
 
@@ -358,8 +361,7 @@ static const struct cmd *find_cmd(const struct spmif_server *s, const char *word
 	return NULL;
 }
 
-static void run_user(struct spmif_conn *c, const struct cmd *cmd, char *line, int argc,
-		     char **argv)
+static void run_user(struct spmif_conn *c, const struct cmd *cmd, char *line, int argc, char **argv)
 {
 	if (!c->logged_in) {
 		/* racoon2 spelled it differently for NS (compat §3.2) */
@@ -377,7 +379,7 @@ static void run_user(struct spmif_conn *c, const struct cmd *cmd, char *line, in
 	cmd->handler(req, argc, argv, c->s->arg);
 }
 
-static void handle_line(struct spmif_conn *c, char *line)
+static void handle_line(struct spmif_conn *c, char *line, size_t len)
 {
 	char *argv[SPMIF_MAX_WORDS];
 	int argc = spmif_tokenize(line, argv, SPMIF_MAX_WORDS);
@@ -407,7 +409,8 @@ static void handle_line(struct spmif_conn *c, char *line)
 		run_user(c, cmd, line, argc, argv);
 		return; /* the request owns line */
 	}
-	rc_memzero(line, strlen(line));
+	/* a LOGIN line carries the response */
+	rc_memzero(line, len);
 	free(line);
 }
 
@@ -416,9 +419,16 @@ static struct evbuffer *conn_input(struct spmif_conn *c)
 	return c->bev ? bufferevent_get_input(c->bev) : c->in;
 }
 
+/* Unsent output of a socket client. */
+static size_t conn_backlog(const struct spmif_conn *c)
+{
+	return c->bev ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+}
+
 static bool conn_idle(const struct spmif_conn *c)
 {
-	return !c->dead && !c->closing && !c->req && !evtimer_pending(c->delay, NULL);
+	return !c->dead && !c->closing && !c->req && !evtimer_pending(c->delay, NULL) &&
+	       conn_backlog(c) <= c->s->pause_output;
 }
 
 static void line_too_long(struct spmif_conn *c)
@@ -464,7 +474,7 @@ static bool next_line(struct spmif_conn *c)
 		free(line);
 		return true;
 	}
-	handle_line(c, line);
+	handle_line(c, line, len);
 	return true;
 }
 
@@ -531,7 +541,13 @@ static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct spmif_conn *c = arg;
 
-	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	/* the output drained below the mark: commands held back may go on */
+	process(c);
+	if (c->dead || finish_eof(c))
 		conn_free(c);
 }
 
@@ -540,6 +556,14 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	struct spmif_conn *c = arg;
 
 	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT) {
+		rc_log_ratelimited(
+			c->peer_key, RC_LOG_PROTO_WARN,
+			"spmif: dropping client %s: it has not read its replies for %u ms", c->peer,
+			c->s->stall_ms);
+		conn_free(c);
+		return;
+	}
 	if (what & BEV_EVENT_ERROR) {
 		if (c->req)
 			rc_log_debug(1, "spmif: %s went away during a command", c->peer);
@@ -614,6 +638,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	 * mark is above the line limit so a long line is always seen whole */
 	size_t mark = s->max_line * 4 + 16;
 	bufferevent_setwatermark(c->bev, EV_READ, 0, mark < 16384 ? 16384 : mark);
+	bufferevent_setwatermark(c->bev, EV_WRITE, s->pause_output / 2, 0);
+	struct timeval stall = {.tv_sec = s->stall_ms / 1000,
+				.tv_usec = (s->stall_ms % 1000) * 1000};
+	bufferevent_set_timeouts(c->bev, NULL, &stall);
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	rc_log_debug(1, "spmif: client %s connected", peer);
@@ -623,9 +651,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 static int add_listener(struct spmif_server *s, int fd, const char *unix_path, char *err,
 			size_t errlen)
 {
-	struct evconnlistener *l =
-		evconnlistener_new(s->base, on_accept, s, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				   0, fd);
+	struct evconnlistener *l = evconnlistener_new(
+		s->base, on_accept, s, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (!l) {
 		close(fd);
 		return rc_set_err(err, errlen, "cannot watch the spmif socket");
@@ -652,11 +679,12 @@ static int remove_stale(const char *path, char *err, size_t errlen)
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0
+				       : rc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
 		return rc_set_err(err, errlen, "%s exists and is not a socket", path);
 
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
@@ -673,7 +701,7 @@ static int remove_stale(const char *path, char *err, size_t errlen)
 
 int spmif_server_listen_unix(struct spmif_server *s, const char *path, char *err, size_t errlen)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 
 	if (!path || !*path || strlen(path) >= sizeof(sun.sun_path))
 		return rc_set_err(err, errlen, "spmif socket path is empty or too long");
@@ -708,7 +736,7 @@ int spmif_server_listen_unix(struct spmif_server *s, const char *path, char *err
 
 static bool is_loopback(const struct rc_addr *a)
 {
-	static const unsigned char v6lo[16] = { [15] = 1 };
+	static const unsigned char v6lo[16] = {[15] = 1};
 
 	if (a->family == AF_INET)
 		return a->u.bytes[0] == 127;
@@ -784,6 +812,9 @@ struct spmif_server *spmif_server_new(struct event_base *base, const struct spmi
 	s->arg = o->arg;
 	s->max_line = o->max_line ? o->max_line : SPMIF_LINE_MAX;
 	s->max_output = o->max_output ? o->max_output : SPMIF_OUTPUT_MAX;
+	s->pause_output =
+		s->max_output < SPMIF_OUTPUT_PAUSE ? s->max_output / 2 : SPMIF_OUTPUT_PAUSE;
+	s->stall_ms = o->stall_timeout_ms ? o->stall_timeout_ms : SPMIF_STALL_TIMEOUT_MS;
 	s->max_clients = o->max_clients ? o->max_clients : SPMIF_MAX_CLIENTS;
 	s->delay_ms = o->login_delay_ms;
 	s->delay_max_ms = o->login_delay_max_ms ? o->login_delay_max_ms : SPMIF_LOGIN_DELAY_MAX_MS;
@@ -792,12 +823,12 @@ struct spmif_server *spmif_server_new(struct event_base *base, const struct spmi
 
 	/* compat §3.1 order: LOGIN, the daemon's commands, QUIT, EXIT */
 	s->cmds = rc_xcalloc(o->ncommands + 3, sizeof(*s->cmds));
-	s->cmds[s->ncmds++] = (struct cmd){ "LOGIN", CMD_LOGIN, NULL };
+	s->cmds[s->ncmds++] = (struct cmd){"LOGIN", CMD_LOGIN, NULL};
 	for (size_t i = 0; i < o->ncommands; i++)
 		s->cmds[s->ncmds++] =
-			(struct cmd){ o->commands[i].name, CMD_USER, o->commands[i].handler };
-	s->cmds[s->ncmds++] = (struct cmd){ "QUIT", CMD_QUIT, NULL };
-	s->cmds[s->ncmds++] = (struct cmd){ "EXIT", CMD_QUIT, NULL };
+			(struct cmd){o->commands[i].name, CMD_USER, o->commands[i].handler};
+	s->cmds[s->ncmds++] = (struct cmd){"QUIT", CMD_QUIT, NULL};
+	s->cmds[s->ncmds++] = (struct cmd){"EXIT", CMD_QUIT, NULL};
 	return s;
 }
 

@@ -19,7 +19,10 @@
  * A client's commands are handled one at a time: the next line is read only
  * after the handler has given the final line of its reply.  A handler may
  * answer at once (synchronously) or later from the loop (a kernel or DNS
- * answer): the request stays open until spmif_reply() is called. */
+ * answer): the request stays open until spmif_reply() is called.
+ *
+ * The daemon must ignore SIGPIPE: a client that vanishes makes the next
+ * write fail, which drops that client only. */
 #ifndef RC_SPMIF_SERVER_H
 #define RC_SPMIF_SERVER_H
 
@@ -51,9 +54,15 @@ struct spmif_command {
 };
 
 /* Defaults spmd should use. */
-#define SPMIF_LOGIN_DELAY_MS 250     /* first failed login of a peer; doubles */
+#define SPMIF_LOGIN_DELAY_MS 250 /* first failed login of a peer; doubles */
 #define SPMIF_LOGIN_DELAY_MAX_MS 8000
-#define SPMIF_OUTPUT_MAX (1u << 20)  /* per-client unsent output before dropping it */
+/* Unsent output of one client: above SPMIF_OUTPUT_PAUSE the server takes
+ * no further command from it until the output drains (pipelining cannot
+ * pile up replies); above max_output, or when the client has read nothing
+ * for stall_timeout_ms while output waits, the client is dropped. */
+#define SPMIF_OUTPUT_PAUSE (64u << 10)
+#define SPMIF_OUTPUT_MAX (16u << 20)
+#define SPMIF_STALL_TIMEOUT_MS 30000
 #define SPMIF_MAX_CLIENTS 64
 
 struct spmif_server_opts {
@@ -67,9 +76,10 @@ struct spmif_server_opts {
 	size_t ncommands;
 	void *arg; /* for the handlers */
 	/* Limits; 0 = the default named after each. */
-	size_t max_line;    /* SPMIF_LINE_MAX */
-	size_t max_output;  /* SPMIF_OUTPUT_MAX */
-	unsigned max_clients; /* SPMIF_MAX_CLIENTS; further connections are closed */
+	size_t max_line;	   /* SPMIF_LINE_MAX */
+	size_t max_output;	   /* SPMIF_OUTPUT_MAX */
+	unsigned stall_timeout_ms; /* SPMIF_STALL_TIMEOUT_MS */
+	unsigned max_clients;	   /* SPMIF_MAX_CLIENTS; further connections are closed */
 	/* Base delay in ms before answering a failed LOGIN; it doubles with
 	 * each further failure of the same peer (UNIX: peer uid; TCP: address)
 	 * up to login_delay_max_ms, and is forgotten after a minute without

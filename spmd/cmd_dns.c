@@ -115,7 +115,8 @@ static int ns_delete(struct resolver *r, const char *arg, const struct cmd_dns_o
 		return 551;
 	}
 	if (rc < 0) {
-		say(out, 550, false, "Internal Error or At least need one dns server in the system");
+		say(out, 550, false,
+		    "Internal Error or At least need one dns server in the system");
 		return 550;
 	}
 	say(out, 250, false, "%s Deleted", arg);

@@ -31,8 +31,7 @@ const char *dns_strerror(enum dns_err e)
 
 /* Append one label as text; labels with a '.' or odd bytes are kept as
  * they are except for case, which is enough to compare names we built. */
-static enum dns_err put_label(char *out, size_t outlen, size_t *pos, const uint8_t *lab,
-			      uint8_t n)
+static enum dns_err put_label(char *out, size_t outlen, size_t *pos, const uint8_t *lab, uint8_t n)
 {
 	/* label + '.' + NUL; a name is at most DNS_NAME_MAX text bytes */
 	if (*pos + n + 1 > DNS_NAME_MAX || *pos + n + 2 > outlen)
@@ -142,8 +141,7 @@ static enum dns_err parse_rdata(const uint8_t *msg, size_t len, struct rc_reader
 	}
 }
 
-static enum dns_err parse_rr(const uint8_t *msg, size_t len, struct rc_reader *r,
-			     struct dns_rr *rr)
+static enum dns_err parse_rr(const uint8_t *msg, size_t len, struct rc_reader *r, struct dns_rr *rr)
 {
 	struct rc_reader rd;
 	enum dns_err e;
@@ -218,8 +216,8 @@ bool dns_build_query(struct rc_writer *w, uint16_t id, const char *name, uint16_
 	       rc_put_u16(w, qtype) && rc_put_u16(w, DNS_CLASS_IN);
 }
 
-size_t dns_answer_addrs(const struct dns_msg *m, const char *qname, int family,
-			struct rc_addr *out, size_t max, uint32_t *ttl)
+size_t dns_answer_addrs(const struct dns_msg *m, const char *qname, int family, struct rc_addr *out,
+			size_t max, uint32_t *ttl)
 {
 	uint16_t want = family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA;
 	const char *name = qname;

@@ -30,6 +30,7 @@ struct rc_writer;
 #define DNS_CLASS_IN 1
 
 #define DNS_FLAG_QR 0x8000
+#define DNS_FLAG_TC 0x0200
 #define DNS_RCODE(flags) ((flags)&0x000f)
 
 struct dns_question {
@@ -57,11 +58,11 @@ struct dns_msg {
 /* Why a message was refused (for the garbage log). */
 enum dns_err {
 	DNS_OK = 0,
-	DNS_ETRUNC,   /* ends inside a field */
-	DNS_ENAME,    /* bad label, name too long */
-	DNS_EPTR,     /* compression pointer forward, to itself or out of range */
-	DNS_ECOUNT,   /* more questions than we accept */
-	DNS_ERDATA,   /* A/AAAA/CNAME rdata of the wrong length */
+	DNS_ETRUNC, /* ends inside a field */
+	DNS_ENAME,  /* bad label, name too long */
+	DNS_EPTR,   /* compression pointer forward, to itself or out of range */
+	DNS_ECOUNT, /* more questions than we accept */
+	DNS_ERDATA, /* A/AAAA/CNAME rdata of the wrong length */
 };
 const char *dns_strerror(enum dns_err e);
 
@@ -82,7 +83,7 @@ bool dns_build_query(struct rc_writer *w, uint16_t id, const char *name, uint16_
 /* The addresses of `family` the answer gives for qname, following CNAMEs
  * in the answer section (at most 8 hops).  Returns the count (at most
  * max), and the smallest TTL on the way in *ttl. */
-size_t dns_answer_addrs(const struct dns_msg *m, const char *qname, int family,
-			struct rc_addr *out, size_t max, uint32_t *ttl);
+size_t dns_answer_addrs(const struct dns_msg *m, const char *qname, int family, struct rc_addr *out,
+			size_t max, uint32_t *ttl);
 
 #endif

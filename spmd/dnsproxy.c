@@ -34,9 +34,9 @@ struct pending {
 	uint16_t up_id, client_id;
 	struct sockaddr_storage client;
 	socklen_t clen;
-	size_t lst;	     /* listener the query came in on */
-	struct rc_addr ns;   /* where it went */
-	uint64_t deadline;   /* monotonic ms */
+	size_t lst;	   /* listener the query came in on */
+	struct rc_addr ns; /* where it went */
+	uint64_t deadline; /* monotonic ms */
 	struct dns_question q;
 };
 
@@ -96,7 +96,8 @@ static bool pend_is_dup(struct dnsproxy *p, const struct sockaddr_storage *ss, s
 {
 	for (size_t i = 0; i < DNSPROXY_MAX_PENDING; i++) {
 		struct pending *q = &p->pend[i];
-		if (q->used && q->client_id == id && q->clen == len && memcmp(&q->client, ss, len) == 0)
+		if (q->used && q->client_id == id && q->clen == len &&
+		    memcmp(&q->client, ss, len) == 0)
 			return true;
 	}
 	return false;
@@ -153,11 +154,14 @@ static void learn(struct dnsproxy *p, const struct dns_msg *m)
 {
 	struct rc_addr addrs[LEARN_MAX];
 
-	if (DNS_RCODE(m->flags) != 0 || m->nq != 1 || m->q[0].qclass != DNS_CLASS_IN)
+	/* a truncated answer may miss addresses: the client retries over TCP,
+	 * which the proxy does not carry, and our own query will see them */
+	if (DNS_RCODE(m->flags) != 0 || (m->flags & DNS_FLAG_TC) || m->nq != 1 ||
+	    m->q[0].qclass != DNS_CLASS_IN)
 		return;
-	int family = m->q[0].qtype == DNS_TYPE_A ? AF_INET
+	int family = m->q[0].qtype == DNS_TYPE_A      ? AF_INET
 		     : m->q[0].qtype == DNS_TYPE_AAAA ? AF_INET6
-						     : AF_UNSPEC;
+						      : AF_UNSPEC;
 	if (family == AF_UNSPEC || !resolver_fqdn_is_registered(p->r, m->q[0].name))
 		return;
 	uint32_t ttl;
@@ -183,15 +187,21 @@ static void upstream_cb(int fd, void *arg)
 	resolver_stats_mut(p->r)->dns_response++;
 	sa_text(&from, flen, fbuf, sizeof(fbuf));
 	enum dns_err e = dns_parse(p->buf, (size_t)n, &p->msg);
-	if (e != DNS_OK)
-		return garbage(p, fbuf, dns_strerror(e));
+	if (e != DNS_OK) {
+		garbage(p, fbuf, dns_strerror(e));
+		return;
+	}
 	struct pending *q = pend_find_up(p, p->msg.id);
 	if (!q || rc_addr_from_sockaddr((struct sockaddr *)&from, flen, &src) < 0 ||
-	    !rc_addr_equal(&src, &q->ns) || src.port != q->ns.port)
-		return garbage(p, fbuf, "answer to no query of ours");
+	    !rc_addr_equal(&src, &q->ns) || src.port != q->ns.port) {
+		garbage(p, fbuf, "answer to no query of ours");
+		return;
+	}
 	if (!(p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1 ||
-	    strcmp(p->msg.q[0].name, q->q.name) != 0 || p->msg.q[0].qtype != q->q.qtype)
-		return garbage(p, fbuf, "answer does not match the question");
+	    strcmp(p->msg.q[0].name, q->q.name) != 0 || p->msg.q[0].qtype != q->q.qtype) {
+		garbage(p, fbuf, "answer does not match the question");
+		return;
+	}
 	learn(p, &p->msg);
 	p->buf[0] = (uint8_t)(q->client_id >> 8);
 	p->buf[1] = (uint8_t)q->client_id;
@@ -274,10 +284,14 @@ static void listener_cb(int fd, void *arg)
 	resolver_stats_mut(p->r)->dns_query++;
 	sa_text(&from, flen, fbuf, sizeof(fbuf));
 	enum dns_err e = dns_parse(p->buf, (size_t)n, &p->msg);
-	if (e != DNS_OK)
-		return garbage(p, fbuf, dns_strerror(e));
-	if ((p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1)
-		return garbage(p, fbuf, "not a query with one question");
+	if (e != DNS_OK) {
+		garbage(p, fbuf, dns_strerror(e));
+		return;
+	}
+	if ((p->msg.flags & DNS_FLAG_QR) || p->msg.nq != 1) {
+		garbage(p, fbuf, "not a query with one question");
+		return;
+	}
 	relay(p, l, &from, flen, (size_t)n);
 }
 
@@ -295,8 +309,8 @@ static int listen_on(struct dnsproxy *p, const struct rc_addr *a, char *err, siz
 		l->addr.port = DNS_PORT;
 	l->fd = socket(a->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0)
-		return rc_set_err(err, errlen, "dns_query %s: %s", rc_addr_ntop(a, buf, sizeof(buf)),
-				  strerror(errno));
+		return rc_set_err(err, errlen, "dns_query %s: %s",
+				  rc_addr_ntop(a, buf, sizeof(buf)), strerror(errno));
 	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (a->family == AF_INET6)
 		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));

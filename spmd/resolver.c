@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <event2/dns.h>
@@ -51,7 +52,7 @@ struct fqdn {
 	struct fqdn *hnext, *prev, *next;
 	struct rc_event *timer;
 	struct dnsreq *req[NFAM];
-	bool transient;	   /* a query of this round failed without an answer */
+	bool transient;	    /* a query of this round failed without an answer */
 	uint32_t round_ttl; /* smallest TTL seen in this round */
 	unsigned backoff_ms;
 	bool fail_logged;
@@ -75,6 +76,8 @@ struct resolver {
 	size_t nfqdn;
 	struct hosts_entry *hosts;
 	size_t nhosts;
+	struct stat hosts_st; /* of the copy read, to notice edits */
+	bool hosts_read;
 	struct dnsreq *orphans;
 	resolver_change_fn *change_fn;
 	void *change_arg;
@@ -155,9 +158,12 @@ void resolver_reread_hosts(struct resolver *r)
 	size_t cap = 0;
 
 	hosts_clear(r);
+	r->hosts_read = false;
 	if (!r->ns_files)
 		return;
 	f = fopen(r->hosts_path, "r");
+	if (f && fstat(fileno(f), &r->hosts_st) == 0)
+		r->hosts_read = true;
 	if (!f) {
 		rc_log(RC_LOG_INTERNAL_WARN, "resolver: cannot read %s: %s", r->hosts_path,
 		       strerror(errno));
@@ -179,6 +185,25 @@ void resolver_reread_hosts(struct resolver *r)
 			hosts_add(r, t, &a, &cap);
 	}
 	fclose(f);
+}
+
+/* A name that waits for the hosts file sees an edit at its next retry
+ * without re-reading the file for every lookup. */
+static void hosts_refresh_if_changed(struct resolver *r)
+{
+	struct stat st;
+
+	if (!r->ns_files)
+		return;
+	if (stat(r->hosts_path, &st) < 0) {
+		if (r->hosts_read)
+			resolver_reread_hosts(r);
+		return;
+	}
+	if (!r->hosts_read || st.st_ino != r->hosts_st.st_ino || st.st_dev != r->hosts_st.st_dev ||
+	    st.st_size != r->hosts_st.st_size || st.st_mtim.tv_sec != r->hosts_st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != r->hosts_st.st_mtim.tv_nsec)
+		resolver_reread_hosts(r);
 }
 
 void resolver_reread_nsswitch(struct resolver *r)
@@ -478,8 +503,7 @@ static void dns_cb(int result, char type, int count, int ttl, void *addresses, v
 		return;
 	}
 	e->req[q->fam] = NULL;
-	if (result == DNS_ERR_NONE && count > 0 &&
-	    (type == DNS_IPv4_A || type == DNS_IPv6_AAAA)) {
+	if (result == DNS_ERR_NONE && count > 0 && (type == DNS_IPv4_A || type == DNS_IPv6_AAAA)) {
 		set.v = rc_xreallocarray(NULL, (size_t)count, sizeof(*set.v));
 		for (int i = 0; i < count; i++) {
 			struct rc_addr *a = &set.v[i];
@@ -535,6 +559,7 @@ static void entry_resolve(struct fqdn *e, struct resolver *r)
 {
 	if (e->req[FAM_V4] || e->req[FAM_V6])
 		return; /* a round is running */
+	hosts_refresh_if_changed(r);
 	if (r->files_first && set_from_hosts(r, e)) {
 		notify_if_changed(r, e, "hosts file");
 		return;
@@ -704,7 +729,8 @@ static void apply_live(struct resolver *r)
 	if (r->nns > 0) {
 		struct rc_addr a = r->ns[r->live];
 		rc_addr_to_sockaddr(&a, &ss, &len);
-		if (evdns_base_nameserver_sockaddr_add(r->dns, (struct sockaddr *)&ss, len, 0) != 0) {
+		if (evdns_base_nameserver_sockaddr_add(r->dns, (struct sockaddr *)&ss, len, 0) !=
+		    0) {
 			char buf[RC_ADDR_STRLEN];
 			rc_log(RC_LOG_INTERNAL_ERR, "resolver: evdns refused name server %s",
 			       rc_addr_ntop(&a, buf, sizeof(buf)));
@@ -878,8 +904,8 @@ struct resolver *resolver_new(struct event_base *base, const struct rcf_resolver
 
 	r->base = base;
 	opts_defaults(&r->opts, opts);
-	r->nsswitch_path = rc_xstrdup(r->opts.nsswitch_path ? r->opts.nsswitch_path
-							   : "/etc/nsswitch.conf");
+	r->nsswitch_path =
+		rc_xstrdup(r->opts.nsswitch_path ? r->opts.nsswitch_path : "/etc/nsswitch.conf");
 	r->hosts_path = rc_xstrdup(r->opts.hosts_path ? r->opts.hosts_path : "/etc/hosts");
 	r->opts.nsswitch_path = r->nsswitch_path;
 	r->opts.hosts_path = r->hosts_path;
@@ -927,8 +953,7 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
-int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err,
-		    size_t errlen)
+int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err, size_t errlen)
 {
 	bool on = conf && rcf_isset(conf->resolver) && conf->resolver.v != 0;
 	struct rc_addr old_live = r->nns ? r->ns[r->live] : (struct rc_addr){0};

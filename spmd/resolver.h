@@ -70,8 +70,7 @@ struct resolver_stats {
  * 0), n may be 0 (the name lost its addresses).  The array is only valid
  * during the call.  The callback must not free the resolver; it may
  * register or unregister names. */
-typedef void resolver_change_fn(void *arg, const char *fqdn, const struct rc_addr *addrs,
-				size_t n);
+typedef void resolver_change_fn(void *arg, const char *fqdn, const struct rc_addr *addrs, size_t n);
 
 /* A resolver for `conf` (may be NULL: resolver off).  Numeric name servers
  * only (port 0 -> 53); the others were rejected by the config check and
@@ -92,8 +91,7 @@ void resolver_set_change_cb(struct resolver *r, resolver_change_fn *fn, void *ar
  * Registrations are kept.  The DNS proxy is the caller's (its dns_query
  * addresses may have changed: free it and start a new one).  0, or -1 with
  * err (resolver on without a nameserver: the old list is kept). */
-int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err,
-		    size_t errlen);
+int resolver_reload(struct resolver *r, const struct rcf_resolver *conf, char *err, size_t errlen);
 
 /* `resolver on` in the configuration. */
 bool resolver_is_on(const struct resolver *r);

@@ -98,7 +98,8 @@ static void apply(struct drive *d, struct fsel *f)
 	bool src_fqdn = s->src.v[0].kind == RCF_ADDR_FQDN;
 
 	/* the FQDN side picks the family, the other side must match it */
-	if (!side_addr(d, src_fqdn ? &s->src : &s->dst, AF_UNSPEC, src_fqdn ? &p.sel.src : &p.sel.dst) ||
+	if (!side_addr(d, src_fqdn ? &s->src : &s->dst, AF_UNSPEC,
+		       src_fqdn ? &p.sel.src : &p.sel.dst) ||
 	    !side_addr(d, src_fqdn ? &s->dst : &s->src,
 		       src_fqdn ? p.sel.src.family : p.sel.dst.family,
 		       src_fqdn ? &p.sel.dst : &p.sel.src)) {
@@ -109,7 +110,7 @@ static void apply(struct drive *d, struct fsel *f)
 	p.sel.proto = 0;
 	p.dir = s->direction.v == RCF_DIR_INBOUND ? RK_DIR_IN : RK_DIR_OUT;
 	p.action = s->policy && s->policy->action.v == RCF_ACT_DISCARD ? RK_ACT_DISCARD
-								   : RK_ACT_BYPASS;
+								       : RK_ACT_BYPASS;
 	if (f->installed && memcmp(&p.sel, &f->pol.sel, sizeof(p.sel)) == 0)
 		return;
 	unapply(d, f);
@@ -121,7 +122,8 @@ static void apply(struct drive *d, struct fsel *f)
 	f->pol = p;
 	f->installed = true;
 	rc_log(RC_LOG_INFO, "drive: selector %s: policy installed %s -> %s", s->name,
-	       rc_addr_str(&p.sel.src, sbuf, sizeof(sbuf)), rc_addr_str(&p.sel.dst, dbuf, sizeof(dbuf)));
+	       rc_addr_str(&p.sel.src, sbuf, sizeof(sbuf)),
+	       rc_addr_str(&p.sel.dst, dbuf, sizeof(dbuf)));
 }
 
 static bool uses(const struct rcf_selector *s, const char *fqdn)
@@ -160,7 +162,8 @@ static void run_command(struct drive *d, char *line)
 	int argc = 0;
 	struct cmd_dns_out out = {say_line, NULL};
 
-	for (char *t = strtok_r(line, " \t\r", &save); t && argc < 16; t = strtok_r(NULL, " \t\r", &save))
+	for (char *t = strtok_r(line, " \t\r", &save); t && argc < 16;
+	     t = strtok_r(NULL, " \t\r", &save))
 		argv[argc++] = t;
 	if (argc == 0)
 		return;
@@ -219,8 +222,8 @@ static void register_selectors(struct drive *d)
 				continue;
 			if (!resolver_can_resolve(d->r)) {
 				rc_log(RC_LOG_INTERNAL_ERR,
-				       "drive: selector %s names %s but there is no resolver and no "
-				       "hosts file lookup; ignored",
+				       "drive: selector %s names %s, but neither the "
+				       "resolver nor the hosts file can resolve it; ignored",
 				       s->name, sides[j]->text);
 				break;
 			}
@@ -257,15 +260,32 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "f:K:n:H:c:r:t:x")) != -1) {
 		switch (c) {
-		case 'f': lo.path = optarg; break;
-		case 'K': backend = optarg; break;
-		case 'n': o.nsswitch_path = optarg; break;
-		case 'H': o.hosts_path = optarg; break;
-		case 'c': fifo = optarg; break;
-		case 'r': o.retry_min_ms = (unsigned)atoi(optarg); break;
-		case 't': o.min_ttl_ms = (unsigned)atoi(optarg); break;
-		case 'x': setup_only = true; break;
-		default: return usage();
+		case 'f':
+			lo.path = optarg;
+			break;
+		case 'K':
+			backend = optarg;
+			break;
+		case 'n':
+			o.nsswitch_path = optarg;
+			break;
+		case 'H':
+			o.hosts_path = optarg;
+			break;
+		case 'c':
+			fifo = optarg;
+			break;
+		case 'r':
+			o.retry_min_ms = (unsigned)atoi(optarg);
+			break;
+		case 't':
+			o.min_ttl_ms = (unsigned)atoi(optarg);
+			break;
+		case 'x':
+			setup_only = true;
+			break;
+		default:
+			return usage();
 		}
 	}
 	if (!lo.path)

@@ -375,6 +375,21 @@ static void hosts_file_order(void **state)
 	assert_false(resolver_can_resolve(f->r));
 }
 
+static void hosts_edit_seen_at_retry(void **state)
+{
+	struct fx *f = *state;
+
+	write_file(f->nsswitch, "hosts: files\n");
+	fx_resolver(f, false);
+	assert_int_equal(resolver_fqdn_register(f->r, "new.example", NULL, 0), 0);
+	run_until(f, NULL, 0, 100);
+	assert_int_equal(f->changes, 0);
+	/* a different size, so the edit shows even within one mtime tick */
+	write_file(f->hosts, "198.51.100.1 fromhosts.example fh\n2001:db8::5 new.example\n");
+	run_until(f, &f->changes, 1, 1000);
+	assert_string_equal(f->last_addrs, "2001:db8::5");
+}
+
 static void register_refcount(void **state)
 {
 	struct fx *f = *state;
@@ -419,9 +434,8 @@ static void ns_commands(void **state)
 			    "550 Can not find 2001:db8::1 in the our list.\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 2001:db8::1"), "551 Does Not Exist\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 192.0.2.53"), "250 192.0.2.53 Deleted\r\n");
-	assert_string_equal(
-		cmd(f, cmd_dns_ns, "DELETE 127.0.0.1"),
-		"550 Internal Error or At least need one dns server in the system\r\n");
+	assert_string_equal(cmd(f, cmd_dns_ns, "DELETE 127.0.0.1"),
+			    "550 Internal Error or At least need one dns server in the system\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "DEL 127.0.0.1"), "500 Syntax Error\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, "ADD"), "500 Syntax Error\r\n");
 	assert_string_equal(cmd(f, cmd_dns_ns, ""), "500 Syntax Error\r\n");
@@ -660,8 +674,8 @@ static void proxy_dup_expiry_and_garbage(void **state)
 	to.sin_port = htons(port);
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	static const uint8_t shortmsg[] = {1, 2, 3};
-	static const uint8_t answer[] = {0, 9, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
-					 1, 'a', 0, 0, 1, 0, 1};
+	static const uint8_t answer[] = {0, 9, 0x81, 0x80, 0, 1, 0, 0, 0, 0,
+					 0, 0, 1,    'a',  0, 0, 1, 0, 1};
 	static const uint8_t loop[] = {0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1};
 	sendto(c, shortmsg, sizeof(shortmsg), 0, (struct sockaddr *)&to, sizeof(to));
 	sendto(c, answer, sizeof(answer), 0, (struct sockaddr *)&to, sizeof(to));
@@ -678,6 +692,50 @@ static void proxy_dup_expiry_and_garbage(void **state)
 	send_query(c, port, 2, "ok.example", DNS_TYPE_A);
 	assert_true(recv_answer(f, c, &m, 2000) > 0);
 	assert_int_equal(m.id, 2);
+	close(c);
+	dnsproxy_free(p);
+}
+
+static void proxy_over_ipv6(void **state)
+{
+	struct fx *f = *state;
+	struct rc_addr la;
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	socklen_t len = sizeof(sin6);
+	struct dns_msg m;
+	struct rc_writer w;
+	char err[256];
+	int c = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	assert_true(c >= 0);
+	sin6.sin6_addr = in6addr_loopback;
+	if (bind(c, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+		close(c);
+		skip(); /* no IPv6 loopback here */
+	}
+	/* a free port for the proxy */
+	int tmp = socket(AF_INET6, SOCK_DGRAM, 0);
+	sin6.sin6_port = 0;
+	assert_int_equal(bind(tmp, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	assert_int_equal(getsockname(tmp, (struct sockaddr *)&sin6, &len), 0);
+	close(tmp);
+	fx_resolver(f, true);
+	assert_int_equal(rc_addr_parse("::1", &la, err, sizeof(err)), 0);
+	la.port = ntohs(sin6.sin6_port);
+	struct dnsproxy *p = dnsproxy_new_addrs(f->r, &la, 1, err, sizeof(err));
+	if (!p)
+		fail_msg("dnsproxy: %s", err);
+	fake_add(&f->dns, "six.example.", "2001:db8::66", 60);
+	rc_writer_init(&w, 0);
+	assert_true(dns_build_query(&w, 0x6666, "six.example", DNS_TYPE_AAAA));
+	assert_int_equal(sendto(c, rc_writer_data(&w), rc_writer_len(&w), 0,
+				(struct sockaddr *)&sin6, sizeof(sin6)),
+			 (ssize_t)rc_writer_len(&w));
+	rc_writer_free(&w);
+	assert_true(recv_answer(f, c, &m, 2000) > 0);
+	assert_int_equal(m.id, 0x6666);
+	assert_int_equal(m.nan, 1);
+	assert_int_equal(m.an[0].addr.family, AF_INET6);
 	close(c);
 	dnsproxy_free(p);
 }
@@ -706,12 +764,14 @@ int main(void)
 		T(resolves_through_dns_with_ttl_requery),
 		T(unresolvable_then_resolves),
 		T(hosts_file_order),
+		T(hosts_edit_seen_at_retry),
 		T(register_refcount),
 		T(ns_commands),
 		T(fqdn_commands),
 		T(reload_takes_the_new_section),
 		T(proxy_relays_and_learns),
 		T(proxy_dup_expiry_and_garbage),
+		T(proxy_over_ipv6),
 		T(proxy_refused_without_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,17 +175,17 @@ static void bad_rdata_lengths(void **state)
 	msg[51 + 11] = 3;
 	assert_int_not_equal(dns_parse(msg, sizeof(msg), &m), DNS_OK);
 	/* an AAAA with rdlength 4 and 4 bytes: wrong size for its type */
-	static const uint8_t aaaa4[] = {0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 1, 'a', 0,
-					0, 0x1c, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
+	static const uint8_t aaaa4[] = {0, 1,	 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 1, 'a', 0,
+					0, 0x1c, 0,    1,    0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
 	assert_int_equal(dns_parse(aaaa4, sizeof(aaaa4), &m), DNS_ERDATA);
 }
 
 static void cname_loop_in_answer_ends(void **state)
 {
 	/* a CNAME b, b CNAME a: the chain stops after its hop limit */
-	static const uint8_t msg[] = {0, 1, 0x81, 0x80, 0, 0, 0, 2, 0, 0, 0, 0,
-				      1, 'a', 0, 0, 5, 0, 1, 0, 0, 0, 1, 0, 3, 1, 'b', 0,
-				      1, 'b', 0, 0, 5, 0, 1, 0, 0, 0, 1, 0, 3, 1, 'a', 0};
+	static const uint8_t msg[] = {0, 1, 0x81, 0x80, 0, 0, 0, 2, 0, 0, 0, 0,	  1,   'a', 0,
+				      0, 5, 0,	  1,	0, 0, 0, 1, 0, 3, 1, 'b', 0,   1,   'b',
+				      0, 0, 5,	  0,	1, 0, 0, 0, 1, 0, 3, 1,	  'a', 0};
 	struct rc_addr a[2];
 	uint32_t ttl;
 

@@ -794,3 +794,9 @@ void spd_policy_expired(struct spd *d, uint32_t index, enum rk_dir dir)
 	       dir_name(dir));
 	rec_free(d, r);
 }
+
+void spd_kernel_event(struct spd *d, const struct rk_event *ev)
+{
+	if (ev->type == RK_EV_POLICY_EXPIRE && ev->u.policy_expire.hard)
+		spd_policy_expired(d, ev->u.policy_expire.index, ev->u.policy_expire.dir);
+}

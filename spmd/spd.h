@@ -106,5 +106,8 @@ int spd_migrate(struct spd *d, const char *slid, const struct rc_addr *old_src,
 
 /* A kernel policy expired (RK_EV_POLICY_EXPIRE, hard): drop its record. */
 void spd_policy_expired(struct spd *d, uint32_t index, enum rk_dir dir);
+/* The kernel handle's event callback hands every event here (spmd only
+ * cares about policy expiry). */
+void spd_kernel_event(struct spd *d, const struct rk_event *ev);
 
 #endif

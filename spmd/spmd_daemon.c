@@ -153,8 +153,8 @@ static void on_kernel_event(const struct rk_event *ev, void *arg)
 {
 	struct spmd *d = arg;
 
-	if (ev->type == RK_EV_POLICY_EXPIRE && ev->u.policy_expire.hard)
-		spd_policy_expired(d->spd, ev->u.policy_expire.index, ev->u.policy_expire.dir);
+	if (d->spd)
+		spd_kernel_event(d->spd, ev);
 }
 
 static void log_caps(const char *text, void *arg)

@@ -8,6 +8,8 @@
 
 #include <strings.h>
 
+#include <event2/event.h>
+
 #include "kernel_memory.h"
 #include "spmd_test.h"
 
@@ -226,6 +228,56 @@ static void test_migrate(void **state)
 			    "250 Policy Deleted\r\n");
 }
 
+struct holder {
+	struct spd *spd;
+};
+
+static void on_event(const struct rk_event *ev, void *arg)
+{
+	struct holder *h = arg;
+
+	spd_kernel_event(h->spd, ev);
+}
+
+static void stop_loop(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+/* A generated policy's lifetime ends in the kernel: its record goes too,
+ * and SLID no longer knows it. */
+static void test_lifetime_expiry(void **state)
+{
+	struct fixture *f = *state;
+	struct event_base *base = event_base_new();
+	struct holder h = {0};
+	char err[256];
+	struct rk *k = rk_open("memory", base, on_event, &h, err, sizeof(err));
+	struct spd *keep = f->ctx.spd;
+	struct timeval tv = {1, 500000};
+
+	assert_non_null(k);
+	h.spd = spd_new(k, true);
+	spd_apply_config(h.spd, f->cfg, NULL);
+	f->ctx.spd = h.spd;
+	assert_string_equal(run(f, "POLICY ADD rw_out 1 transport 203.0.113.0/26 203.0.113.99"),
+			    "250 Policy Added rw_out and rw_in\r\n");
+	size_t with = spd_count(h.spd);
+	struct event *t = evtimer_new(base, stop_loop, base);
+	evtimer_add(t, &tv);
+	event_base_dispatch(base);
+	event_free(t);
+	assert_int_equal(spd_count(h.spd), with - 2);
+	assert_string_equal(run(f, "POLICY DELETE rw_out"), "550 Operation Failed\r\n");
+	f->ctx.spd = keep;
+	rk_flush(k);
+	spd_free(h.spd);
+	rk_close(k);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +285,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_slid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lifetime_expiry, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

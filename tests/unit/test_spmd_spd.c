@@ -163,17 +163,22 @@ static void test_install(void **state)
 	assert_int_equal(find(f, "rw_out", RK_DIR_OUT).n, 0);
 }
 
-/* A copy of the test configuration with one substitution. */
-static char *edit(const char *from, const char *to)
+/* A copy of text with one substitution. */
+static char *subst(const char *text, const char *from, const char *to)
 {
-	const char *at = strstr(SPMD_TEST_CONF, from);
+	const char *at = strstr(text, from);
 	assert_non_null(at);
-	size_t head = (size_t)(at - SPMD_TEST_CONF);
-	char *out = malloc(strlen(SPMD_TEST_CONF) + strlen(to) + 1);
-	memcpy(out, SPMD_TEST_CONF, head);
+	size_t head = (size_t)(at - text);
+	char *out = malloc(strlen(text) + strlen(to) + 1);
+	memcpy(out, text, head);
 	strcpy(out + head, to);
 	strcat(out, at + strlen(from));
 	return out;
+}
+
+static char *edit(const char *from, const char *to)
+{
+	return subst(SPMD_TEST_CONF, from, to);
 }
 
 static void test_reload_diff(void **state)
@@ -338,6 +343,28 @@ static void test_fqdn(void **state)
 	assert_int_equal(dns.refs, 0);
 }
 
+/* compat §3.5: a remote leasing addresses from a pool gets its policies
+ * at run time, whether named by the policy or as the default remote */
+static void test_pool_remote_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct spd_stats st;
+	char *t1 = edit("remote rw { acceptable_kmp { ikev2; }; ikev2 { peers_ipaddr IP_RW; }; };",
+			"remote rw { acceptable_kmp { ikev2; }; ikev2 { peers_ipaddr IP_RW;\n"
+			"  provide { addresspool pool4; }; }; };\n"
+			"addresspool pool4 { 203.0.113.192 - 203.0.113.254; };");
+	/* n_out/n_in now belong to the pool remote */
+	char *t2 = subst(t1, "policy tun { action auto_ipsec; remote_index peer;",
+			 "policy tun { action auto_ipsec; remote_index rw;");
+
+	apply(f, t2, &st);
+	free(t1);
+	free(t2);
+	assert_int_equal(st.skipped, 5); /* off_out, rw_out, rw_in, n_out, n_in */
+	assert_int_equal(find(f, "n_out", RK_DIR_OUT).n, 0);
+	assert_int_equal(find(f, "t_out", RK_DIR_OUT).n, 1);
+}
+
 static void test_scale_reload(void **state)
 {
 	struct fixture *f = *state;
@@ -371,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_keeps_dynamic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failures_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fqdn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_remote_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_reload, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

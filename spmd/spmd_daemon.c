@@ -75,20 +75,6 @@ static void log_diag(const struct rc_diag *dg, enum rc_log_tag tag)
 	}
 }
 
-/* rcf_load plus spmd's own checks; NULL with the problems in dg. */
-static struct rcf_config *load_config(const char *path, struct rc_diag *dg)
-{
-	struct rcf_load_opts lo = {.path = path, .daemon = RCF_FOR_SPMD, .check_safe = true};
-	struct rcf_config *cfg = rcf_load(&lo, dg);
-
-	if (cfg && rcf_check_spmd(cfg, dg) > 0) {
-		rcf_free(cfg);
-		cfg = NULL;
-	}
-	rc_diag_sort(dg);
-	return cfg;
-}
-
 static int read_password(const struct rcf_config *cfg, unsigned char **pw, size_t *len, char *err,
 			 size_t errlen)
 {
@@ -97,6 +83,34 @@ static int read_password(const struct rcf_config *cfg, unsigned char **pw, size_
 	if (!rcf_isset(*p))
 		return rc_set_err(err, errlen, "no spmd_password in interface { }");
 	return rc_read_secret_file(p->v, cfg->check_safe, SPMD_PASSWORD_MAX, pw, len, err, errlen);
+}
+
+/* rcf_load plus spmd's own checks and the spmif password (compat §3.2:
+ * spmd refuses to start without it); NULL with the problems in dg. */
+static struct rcf_config *load_config(const char *path, struct rc_diag *dg, unsigned char **pw,
+				      size_t *pwlen)
+{
+	struct rcf_load_opts lo = {.path = path, .daemon = RCF_FOR_SPMD, .check_safe = true};
+	struct rcf_config *cfg = rcf_load(&lo, dg);
+	char err[256];
+
+	*pw = NULL;
+	*pwlen = 0;
+	if (cfg && read_password(cfg, pw, pwlen, err, sizeof(err)) < 0) {
+		const struct rcf_str *p = &cfg->interface.spmd_password;
+		rc_diag_error(dg, rcf_isset(*p) ? &p->m.loc : &cfg->main_loc,
+			      "Can't get spmd interface password: %s", err);
+	}
+	if (cfg && (rcf_check_spmd(cfg, dg) > 0 || dg->nerrors > 0)) {
+		rcf_free(cfg);
+		cfg = NULL;
+	}
+	if (!cfg && *pw) {
+		rc_freezero(*pw, *pwlen);
+		*pw = NULL;
+	}
+	rc_diag_sort(dg);
+	return cfg;
 }
 
 static void log_stats(const char *what, const struct spd_stats *st)
@@ -117,25 +131,16 @@ static void reload(struct spmd *d)
 	struct spd_stats st;
 	unsigned char *pw = NULL;
 	size_t pwlen = 0;
-	char err[256];
 
 	rc_log(RC_LOG_INFO, "reloading %s", d->opts->config);
 	rc_diag_init(&dg);
-	cfg = load_config(d->opts->config, &dg);
+	cfg = load_config(d->opts->config, &dg, &pw, &pwlen);
 	log_diag(&dg, RC_LOG_INTERNAL_ERR);
 	rc_diag_free(&dg);
 	if (!cfg) {
 		rc_log(RC_LOG_INTERNAL_ERR,
 		       "reload failed: %s has errors; the running configuration is kept",
 		       d->opts->config);
-		return;
-	}
-	if (read_password(cfg, &pw, &pwlen, err, sizeof(err)) < 0) {
-		rc_log(RC_LOG_INTERNAL_ERR,
-		       "reload failed: Can't get spmd interface password: %s; the running "
-		       "configuration is kept",
-		       err);
-		rcf_free(cfg);
 		return;
 	}
 	spmif_server_set_password(d->srv, pw, pwlen);
@@ -395,15 +400,11 @@ static int prepare(struct spmd *d, unsigned char **pw, size_t *pwlen)
 	char err[256];
 
 	rc_diag_init(&dg);
-	d->cfg = load_config(d->opts->config, &dg);
+	d->cfg = load_config(d->opts->config, &dg, pw, pwlen);
 	rc_diag_print(&dg, stderr, 1);
 	rc_diag_free(&dg);
 	if (!d->cfg) {
 		fprintf(stderr, "spmd: %s: the configuration has errors\n", d->opts->config);
-		return -1;
-	}
-	if (read_password(d->cfg, pw, pwlen, err, sizeof(err)) < 0) {
-		fprintf(stderr, "spmd: Can't get spmd interface password: %s\n", err);
 		return -1;
 	}
 	if (rc_log_open("spmd", d->opts->foreground ? RC_LOGDEST_STDERR : RC_LOGDEST_SYSLOG, NULL,

@@ -411,7 +411,10 @@ static void try_connect(struct spmif_client *c)
 		rc_log_debug(2, "spmif: cannot connect to spmd at %s: %s", name, strerror(errno));
 		close(fd);
 	}
-	drop(c, SPMIF_ERR_DOWN, "no spmd endpoint answers");
+	rc_log_ratelimited("spmif client connect", RC_LOG_INTERNAL_WARN,
+			   "spmif: no spmd endpoint answers (first: %s); retrying in %u ms",
+			   c->eps[0].unix_path ? c->eps[0].unix_path : "TCP", c->backoff);
+	drop(c, SPMIF_ERR_DOWN, NULL);
 }
 
 /* Session over: fail the commands, say "down", and wait for the retry. */

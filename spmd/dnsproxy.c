@@ -21,6 +21,10 @@
 #define DNS_UDP_MAX 65535
 #define SWEEP_MS 250
 #define LEARN_MAX 64
+/* Relayed queries leave from one of this many sockets per family, each on
+ * its own kernel-chosen port, picked at random per query: a forged answer
+ * must guess the port as well as the 16-bit ID (RFC 5452). */
+#define UPSTREAM_SOCKS 8
 
 struct listener {
 	struct dnsproxy *p;
@@ -29,8 +33,11 @@ struct listener {
 	struct rc_addr addr;
 };
 
+struct upstream;
+
 struct pending {
 	bool used;
+	struct upstream *via; /* the socket it left from */
 	uint16_t up_id, client_id;
 	struct sockaddr_storage client;
 	socklen_t clen;
@@ -50,7 +57,7 @@ struct dnsproxy {
 	struct resolver *r;
 	struct listener *l;
 	size_t nl;
-	struct upstream up[2]; /* IPv4, IPv6 */
+	struct upstream up[2][UPSTREAM_SOCKS]; /* IPv4, IPv6 */
 	struct pending *pend;
 	size_t npending;
 	struct rc_event *sweep;
@@ -192,7 +199,7 @@ static void upstream_cb(int fd, void *arg)
 		return;
 	}
 	struct pending *q = pend_find_up(p, p->msg.id);
-	if (!q || rc_addr_from_sockaddr((struct sockaddr *)&from, flen, &src) < 0 ||
+	if (!q || q->via != u || rc_addr_from_sockaddr((struct sockaddr *)&from, flen, &src) < 0 ||
 	    !rc_addr_equal(&src, &q->ns) || src.port != q->ns.port) {
 		garbage(p, fbuf, "answer to no query of ours");
 		return;
@@ -211,18 +218,21 @@ static void upstream_cb(int fd, void *arg)
 	pend_free(p, q);
 }
 
-static int upstream_fd(struct dnsproxy *p, int family)
+static struct upstream *upstream_pick(struct dnsproxy *p, int family)
 {
-	struct upstream *u = &p->up[family == AF_INET ? 0 : 1];
+	uint8_t i;
+	struct upstream *u;
 
+	evutil_secure_rng_get_bytes(&i, sizeof(i));
+	u = &p->up[family == AF_INET ? 0 : 1][i % UPSTREAM_SOCKS];
 	if (u->fd >= 0)
-		return u->fd;
+		return u;
 	u->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (u->fd < 0)
-		return -1;
+		return NULL;
 	u->p = p;
 	u->ev = rc_event_readable(resolver_event_base(p->r), u->fd, upstream_cb, u);
-	return u->fd;
+	return u;
 }
 
 /* ---- client side ---- */
@@ -235,13 +245,13 @@ static void relay(struct dnsproxy *p, struct listener *l, const struct sockaddr_
 	struct sockaddr_storage to;
 	socklen_t tlen;
 	struct pending *q;
-	int fd;
+	struct upstream *u;
 
 	if (pend_is_dup(p, from, flen, p->msg.id)) {
 		st->dns_dup_query++;
 		return;
 	}
-	if (!ns || (fd = upstream_fd(p, ns->family)) < 0)
+	if (!ns || !(u = upstream_pick(p, ns->family)))
 		return;
 	q = pend_alloc(p);
 	if (!q) {
@@ -256,12 +266,13 @@ static void relay(struct dnsproxy *p, struct listener *l, const struct sockaddr_
 	q->clen = flen;
 	q->lst = (size_t)(l - p->l);
 	q->ns = *ns;
+	q->via = u;
 	q->q = p->msg.q[0];
 	q->deadline = now_ms() + resolver_opts(p->r)->dns_timeout_ms;
 	p->buf[0] = (uint8_t)(q->up_id >> 8);
 	p->buf[1] = (uint8_t)q->up_id;
 	rc_addr_to_sockaddr(ns, &to, &tlen);
-	if (sendto(fd, p->buf, n, 0, (struct sockaddr *)&to, tlen) != (ssize_t)n) {
+	if (sendto(u->fd, p->buf, n, 0, (struct sockaddr *)&to, tlen) != (ssize_t)n) {
 		rc_log_ratelimited("dnsproxy-send", RC_LOG_INTERNAL_WARN,
 				   "dnsproxy: cannot relay a query: %s", strerror(errno));
 		pend_free(p, q);
@@ -343,7 +354,9 @@ struct dnsproxy *dnsproxy_new_addrs(struct resolver *r, const struct rc_addr *li
 	}
 	p = rc_xcalloc(1, sizeof(*p));
 	p->r = r;
-	p->up[0].fd = p->up[1].fd = -1;
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < UPSTREAM_SOCKS; i++)
+			p->up[f][i].fd = -1;
 	p->pend = rc_xcalloc(DNSPROXY_MAX_PENDING, sizeof(*p->pend));
 	p->l = n ? rc_xcalloc(n, sizeof(*p->l)) : NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -389,10 +402,12 @@ void dnsproxy_free(struct dnsproxy *p)
 		rc_event_free(p->l[i].ev);
 		close(p->l[i].fd);
 	}
-	for (int i = 0; i < 2; i++) {
-		rc_event_free(p->up[i].ev);
-		if (p->up[i].fd >= 0)
-			close(p->up[i].fd);
+	for (int f = 0; f < 2; f++) {
+		for (int i = 0; i < UPSTREAM_SOCKS; i++) {
+			rc_event_free(p->up[f][i].ev);
+			if (p->up[f][i].fd >= 0)
+				close(p->up[f][i].fd);
+		}
 	}
 	rc_event_free(p->sweep);
 	free(p->pend);

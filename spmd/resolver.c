@@ -855,17 +855,28 @@ static void opts_defaults(struct resolver_opts *o, const struct resolver_opts *i
 	if (!o->refresh_max_ms)
 		o->refresh_max_ms = 300000;
 	if (!o->min_ttl_ms)
-		o->min_ttl_ms = 1000;
+		o->min_ttl_ms = 5000;
 	if (o->min_ttl_ms > o->refresh_max_ms)
 		o->min_ttl_ms = o->refresh_max_ms;
 	if (!o->dns_timeout_ms)
 		o->dns_timeout_ms = 3000;
 }
 
+/* evdns tells when a name server stops or starts answering: the operator
+ * wants those in the daemon's log, not on a closed stderr. */
+static void evdns_log(int is_warn, const char *msg)
+{
+	if (is_warn)
+		rc_log_ratelimited("evdns", RC_LOG_PROTO_WARN, "resolver: evdns: %s", msg);
+	else
+		rc_log_debug(2, "resolver: evdns: %s", msg);
+}
+
 static int dns_setup(struct resolver *r, char *err, size_t errlen)
 {
 	char val[32];
 
+	evdns_set_log_fn(evdns_log);
 	r->dns = evdns_base_new(r->base, 0); /* never /etc/resolv.conf */
 	if (!r->dns)
 		return rc_set_err(err, errlen, "cannot start the DNS client (evdns)");
@@ -873,7 +884,6 @@ static int dns_setup(struct resolver *r, char *err, size_t errlen)
 		 r->opts.dns_timeout_ms % 1000);
 	evdns_base_set_option(r->dns, "timeout:", val);
 	evdns_base_set_option(r->dns, "attempts:", "2");
-	evdns_base_set_option(r->dns, "randomize-case:", "0");
 	apply_live(r);
 	return 0;
 }

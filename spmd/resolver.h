@@ -44,7 +44,8 @@ struct resolver_opts {
 	unsigned retry_min_ms;	   /* first retry of a failed name: 1000 */
 	unsigned retry_max_ms;	   /* backoff ceiling: 60000 */
 	unsigned refresh_max_ms;   /* re-query at least this often: 300000 */
-	unsigned min_ttl_ms;	   /* floor for a tiny or 0 TTL: 1000 */
+	unsigned min_ttl_ms;	   /* floor for a tiny or 0 TTL: 5000 (TTL 0
+				    * would mean a query per name per tick) */
 	unsigned dns_timeout_ms;   /* one DNS try (evdns and proxy): 3000 */
 };
 

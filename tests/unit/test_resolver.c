@@ -42,7 +42,8 @@ struct fake_dns {
 	struct rec recs[MAX_RECS];
 	size_t nrecs;
 	unsigned queries;
-	bool silent; /* drop every query */
+	bool silent;  /* drop every query */
+	int spoof_fd; /* >= 0: answer from this other socket instead */
 };
 
 struct fx {
@@ -104,8 +105,8 @@ static void fake_reply(struct fake_dns *d, const uint8_t *q, size_t qlen,
 			    rc_put_bytes(&w, hit[i]->addr.u.bytes, v4 ? 4 : 16));
 	}
 	assert_true(rc_writer_ok(&w));
-	sendto(d->fd, rc_writer_data(&w), rc_writer_len(&w), 0, (const struct sockaddr *)from,
-	       flen);
+	sendto(d->spoof_fd >= 0 ? d->spoof_fd : d->fd, rc_writer_data(&w), rc_writer_len(&w), 0,
+	       (const struct sockaddr *)from, flen);
 	rc_writer_free(&w);
 }
 
@@ -218,6 +219,7 @@ static int setup(void **state)
 	write_file(f->nsswitch, "passwd: files\nhosts:  dns files\n");
 	write_file(f->hosts, "# test\n198.51.100.1 fromhosts.example fh\n");
 	f->dns.fd = udp_socket(&f->dns.port);
+	f->dns.spoof_fd = -1;
 	f->dns.ev = rc_event_readable(f->base, f->dns.fd, fake_cb, &f->dns);
 	f->ns_spec.kind = RCF_ADDR_NUMERIC;
 	assert_int_equal(rc_addr_parse("127.0.0.1", &f->ns_spec.addr, err, sizeof(err)), 0);
@@ -740,6 +742,30 @@ static void proxy_over_ipv6(void **state)
 	dnsproxy_free(p);
 }
 
+/* An answer with the right ID from the wrong address is not relayed. */
+static void proxy_drops_answers_from_elsewhere(void **state)
+{
+	struct fx *f = *state;
+	struct resolver_stats st;
+	struct dns_msg m;
+	uint16_t port, other;
+
+	fx_resolver(f, true);
+	struct dnsproxy *p = start_proxy(f, &port);
+	int c = client_socket();
+	f->dns.spoof_fd = udp_socket(&other);
+	fake_add(&f->dns, "spoof.example.", "192.0.2.66", 60);
+	send_query(c, port, 9, "spoof.example", DNS_TYPE_A);
+	assert_true(recv_answer(f, c, &m, 500) < 0);
+	resolver_stats(f->r, &st);
+	assert_int_equal(st.dns_garbage, 1);
+	assert_int_equal(st.dns_response_proxy, 0);
+	close(f->dns.spoof_fd);
+	f->dns.spoof_fd = -1;
+	close(c);
+	dnsproxy_free(p);
+}
+
 static void proxy_refused_without_dns(void **state)
 {
 	struct fx *f = *state;
@@ -772,6 +798,7 @@ int main(void)
 		T(proxy_relays_and_learns),
 		T(proxy_dup_expiry_and_garbage),
 		T(proxy_over_ipv6),
+		T(proxy_drops_answers_from_elsewhere),
 		T(proxy_refused_without_dns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,6 +122,19 @@ static void log_stats(const char *what, const struct spd_stats *st)
 	       st->skipped);
 }
 
+static bool same_sockets(const struct rcf_addrlist *a, const struct rcf_addrlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].kind != b->v[i].kind || a->v[i].port != b->v[i].port ||
+		    (a->v[i].kind == RCF_ADDR_NUMERIC &&
+		     !rc_addr_equal(&a->v[i].addr, &b->v[i].addr)) ||
+		    strcmp(a->v[i].text ? a->v[i].text : "", b->v[i].text ? b->v[i].text : ""))
+			return false;
+	return true;
+}
+
 /* SIGHUP and spmdctl reload: a new model, applied by difference; the old
  * one stays when the new one has errors. */
 static void reload(struct spmd *d)
@@ -143,6 +156,10 @@ static void reload(struct spmd *d)
 		       d->opts->config);
 		return;
 	}
+	/* iked and kinkd are connected to the old socket: it stays */
+	if (!same_sockets(&d->cfg->interface.spmd, &cfg->interface.spmd))
+		rc_log(RC_LOG_INTERNAL_WARN,
+		       "reload: interface { spmd } changed; spmd keeps its socket until restarted");
 	spmif_server_set_password(d->srv, pw, pwlen);
 	rc_freezero(pw, pwlen);
 	setup_resolver(d, cfg);

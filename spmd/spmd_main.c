@@ -1,5 +1,4 @@
-/* spmd: command line (compat §6.1).  This version implements the
- * configuration check; the policy engine and spmif server follow. */
+/* spmd: command line (compat §6.1); the daemon itself is spmd_daemon.c. */
 #include "config.h"
 
 #include <getopt.h>
@@ -9,25 +8,28 @@
 #include <string.h>
 
 #include "cfcheck.h"
+#include "pidfile.h"
+#include "spmd.h"
 #include "version.h"
 
-#define SPMD_PIDFILE "/var/run/spmd.pid"
 /* compat §6.1: the base level is INFO and the total must stay below 11 */
 #define SPMD_MAX_EXTRA_LEVEL 3
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: spmd [-dhFVkt] [-f config] [-D level] [-K backend]\n"
-		     "  -f FILE   configuration file (default %s)\n"
-		     "  -F        stay in the foreground, log to stderr\n"
-		     "  -d        raise the log level by one (up to 3 times)\n"
-		     "  -D N      raise the log level by N (0..3)\n"
-		     "  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
-		     "  -k        stop the running spmd (SIGTERM to the pid in %s)\n"
-		     "  -t        check the configuration and exit\n"
-		     "  -V        print the version and exit\n"
-		     "  -h        print this help and exit\n",
-		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL, SPMD_PIDFILE);
+	fprintf(out,
+		"usage: spmd [-dhFVkt] [-f config] [-D level] [-K backend]\n"
+		"  -f FILE   configuration file (default %s)\n"
+		"  -F        stay in the foreground, log to stderr\n"
+		"  -d        raise the log level by one (up to 3 times)\n"
+		"  -D N      raise the log level by N (0..3)\n"
+		"  -K NAME   kernel interface: xfrm, pfkey or memory (default %s)\n"
+		"  -k        stop the running spmd (SIGTERM to the pid in %s)\n"
+		"  --pidfile FILE  pid file instead of %s\n"
+		"  -t        check the configuration and exit\n"
+		"  -V        print the version and exit\n"
+		"  -h        print this help and exit\n",
+		RC_DEFAULT_CONFIG, RC_DEFAULT_KERNEL, SPMD_PIDFILE, SPMD_PIDFILE);
 }
 
 int main(int argc, char **argv)
@@ -42,10 +44,11 @@ int main(int argc, char **argv)
 		{"kernel", required_argument, NULL, 'K'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
+		{"pidfile", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config = RC_DEFAULT_CONFIG, *kernel = NULL;
-	int level = 0, check = 0, kill_running = 0, c;
+	const char *config = RC_DEFAULT_CONFIG, *kernel = NULL, *pidfile = SPMD_PIDFILE;
+	int level = 0, check = 0, kill_running = 0, foreground = 0, c;
 	char *end;
 
 	while ((c = getopt_long(argc, argv, "f:D:VFdkthK:", longopts, NULL)) != -1) {
@@ -54,6 +57,10 @@ int main(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'F':
+			foreground = 1;
+			break;
+		case 'P':
+			pidfile = optarg;
 			break;
 		case 'd':
 			level++;
@@ -101,9 +108,18 @@ int main(int argc, char **argv)
 	if (check)
 		return rc_config_test("spmd", config, RCF_FOR_SPMD, kernel);
 	if (kill_running) {
-		fprintf(stderr, "spmd: -k: not available in this version\n");
-		return 1;
+		char err[256];
+		pid_t pid;
+		if (rc_pidfile_kill(pidfile, SIGTERM, &pid, err, sizeof(err)) < 0) {
+			fprintf(stderr, "spmd: -k: %s\n", err);
+			return 1;
+		}
+		return 0;
 	}
-	fprintf(stderr, "spmd: this version implements the configuration check only (-t)\n");
-	return 1;
+	struct spmd_opts o = {.config = config,
+			      .kernel = kernel,
+			      .foreground = foreground,
+			      .verbosity = level,
+			      .pidfile = pidfile};
+	return spmd_run(&o);
 }

@@ -27,3 +27,4 @@ TESTS += tests/unit/test_diag
 TESTS += tests/cli/test-daemon-options.sh
 EXTRA_DIST += tests/cli/test-daemon-options.sh
 AM_TESTS_ENVIRONMENT = BUILDDIR='$(abs_top_builddir)'; export BUILDDIR;
+include $(srcdir)/tests/unit/spmd.mk

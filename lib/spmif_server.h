@@ -117,7 +117,10 @@ const char *spmif_req_peer(const struct spmif_req *req);
 
 /* ---- connections without a socket: tests and the fuzzer ---- */
 
-/* Output of an attached connection, as the bytes a socket would carry. */
+/* Output of an attached connection, as the bytes a socket would carry.
+ * When the session ends outside spmif_conn_feed() (QUIT handled after a
+ * deferred reply, server freed) the function is called once more with
+ * data NULL and len 0: the connection is then freed. */
 typedef void spmif_conn_out_fn(const char *data, size_t len, void *arg);
 /* A session fed by spmif_conn_feed() instead of a socket.  The greeting is
  * written to out at once.  Login delays and deferred replies still need the
@@ -127,7 +130,7 @@ struct spmif_conn *spmif_server_attach(struct spmif_server *s, spmif_conn_out_fn
 /* Feed received bytes (any split).  Returns 0, or -1 once the session has
  * ended (QUIT/EXIT): the connection is then already freed. */
 int spmif_conn_feed(struct spmif_conn *c, const void *data, size_t len);
-/* The peer went away. */
+/* The peer went away: the connection is freed (out is not called again). */
 void spmif_conn_close(struct spmif_conn *c);
 
 #endif

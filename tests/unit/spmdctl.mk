@@ -11,3 +11,6 @@ check_PROGRAMS += tests/unit/test_spmdctl_server
 tests_unit_test_spmdctl_server_SOURCES = tests/unit/test_spmdctl_server.c
 tests_unit_test_spmdctl_server_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_spmdctl_server_LDADD = $(RC_LIBS)
+
+TESTS += tests/cli/test-spmdctl.sh
+EXTRA_DIST += tests/cli/test-spmdctl.sh

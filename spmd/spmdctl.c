@@ -545,6 +545,25 @@ static void json_result(struct ctl *c, bool ok)
 	cj_finish(&c->j);
 }
 
+/* A failure before any command ran, as the one JSON document of -j. */
+static void json_early_failure(const struct ctl_opts *o, const char *command, const char *err)
+{
+	struct ctl_json j;
+
+	if (!o->json)
+		return;
+	cj_init(&j, stdout);
+	cj_obj_begin(&j, NULL);
+	cj_str(&j, "command", command);
+	cj_null(&j, "code");
+	cj_arr_begin(&j, "reply");
+	cj_arr_end(&j);
+	cj_bool(&j, "ok", false);
+	cj_str(&j, "error", err);
+	cj_obj_end(&j);
+	cj_finish(&j);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl_opts o;
@@ -555,6 +574,7 @@ int main(int argc, char **argv)
 	if (ctl_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spmdctl: %s\n", err);
 		ctl_usage(stderr);
+		json_early_failure(&o, NULL, err);
 		return 1;
 	}
 	if (o.cmd == CTL_HELP) {
@@ -563,6 +583,7 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "you should run this program as root.\n");
+		json_early_failure(&o, ctl_cmd_name(o.cmd), "you should run this program as root.");
 		return 1;
 	}
 	/* with -j stdout carries only the JSON document */

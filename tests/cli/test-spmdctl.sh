@@ -87,6 +87,10 @@ has "$T/err" "unknown option '-x'" "unknown option named"
 has "$T/err" "^usage: spmdctl" "usage on stderr after a usage error"
 run 1 "unknown command" -f "$T/r.conf" frobnicate
 has "$T/err" "unknown command 'frobnicate'" "unknown command named"
+run 1 "unknown command, -j" -j frobnicate
+golden "$T/out" "usage error JSON" <<EOF
+{"command":null,"code":null,"reply":[],"ok":false,"error":"unknown command 'frobnicate'"}
+EOF
 run 1 "-f without a value" -f
 run 1 "ns add without an address" ns add
 run 1 "ns add with a name" ns add ns.example

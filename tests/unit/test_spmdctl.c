@@ -361,6 +361,7 @@ static void slid_pairs(void **state)
 	assert_int_equal(v[1].spid, 4294967295u);
 	assert_string_equal(ctl_slid_find(v, 2, 1001), "sel_out");
 	assert_null(ctl_slid_find(v, 2, 7));
+	free(v[1].slid);
 	assert_int_equal(ctl_slid_parse("sel 4294967296", &v[1]), -1);
 	assert_int_equal(ctl_slid_parse("sel", &v[1]), -1);
 	assert_int_equal(ctl_slid_parse(" 5", &v[1]), -1);

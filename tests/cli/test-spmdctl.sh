@@ -3,7 +3,7 @@
 # with canned replies (tests/unit/test_spmdctl_server), which logs every
 # request it gets.  Checks the usage and exit codes, what is sent for each
 # command, and the text and JSON outputs against golden copies.
-# spmdctl must run as root; the root check itself cannot be tested as root.
+# spmdctl must run as root; its root check is tested by dropping to nobody.
 B=${BUILDDIR:-.}
 CTL=$B/spmd/spmdctl
 FAKE=$B/tests/unit/test_spmdctl_server
@@ -98,6 +98,17 @@ has "$T/err" "not a numeric IP address" "non-numeric address refused"
 run 1 "tunnel policy add without SA addresses" policy add s 0 tunnel 192.0.2.1 192.0.2.2
 run 1 "migrate with 4 arguments" migrate s 192.0.2.1 192.0.2.2 192.0.2.3
 run 1 "policy delete with 2 arguments" policy delete a b
+
+# ---- root check: as root, by dropping to nobody for one run ----
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$CTL" status > "$T/out" 2> "$T/err"
+	if [ $? = 1 ]; then ok "non-root run exits 1"; else bad "non-root run" "$T/err"; fi
+	golden "$T/err" "non-root message" <<EOF
+you should run this program as root.
+EOF
+else
+	echo "skip: root check (no setpriv)"
+fi
 
 # ---- configuration, connection, login ----
 run 1 "missing configuration file" -f "$T/none.conf" status

@@ -415,8 +415,10 @@ static int session_open(struct ctl *c)
 	int rc;
 
 	if (n == 0)
-		return fail(c, "can't setup spmd interface: %s has no interface { spmd ... } "
-			       "address", c->o->config);
+		return fail(c,
+			    "can't setup spmd interface: %s has no interface { spmd ... } "
+			    "address",
+			    c->o->config);
 	c->s = spmif_sync_connect(ep, n, 0, c->o->debug ? spmif_debug_print : NULL, c->echo, err,
 				  sizeof(err));
 	if (!c->s)
@@ -464,8 +466,8 @@ static int cmd_reload(struct ctl *c)
 
 static int load_config(struct ctl *c)
 {
-	struct rcf_load_opts lo = {.path = c->o->config, .daemon = RCF_FOR_SPMDCTL,
-				   .check_safe = true};
+	struct rcf_load_opts lo = {
+		.path = c->o->config, .daemon = RCF_FOR_SPMDCTL, .check_safe = true};
 	struct rc_diag diag;
 
 	rc_diag_init(&diag);

@@ -96,8 +96,8 @@ const char *ctl_slid_find(const struct ctl_slid *v, size_t n, uint32_t spid);
  * report creation and use times (printed as 0). */
 void ctl_policy_text(FILE *out, const struct rk_policy *p, const struct rk_current *cur,
 		     const char *slid);
-void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p,
-		     const struct rk_current *cur, const char *slid);
+void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const struct rk_current *cur,
+		     const char *slid);
 /* "Jan 02 15:04:05 2026" in local time, or "0" for 0. */
 const char *ctl_time_str(uint64_t t, char *buf, size_t len);
 

@@ -16,7 +16,7 @@
 
 static const char *const option_names[] = {"-f", "-d", "-j", "-K", "-P", "-h"};
 static const char *const command_names[] = {"ns",	   "policy", "migrate",
-					     "interactive", "status", "reload"};
+					    "interactive", "status", "reload"};
 static const char *const ns_names[] = {"add", "delete", "list"};
 static const char *const policy_names[] = {"add", "delete", "show"};
 
@@ -51,11 +51,13 @@ const char *ctl_cmd_name(enum ctl_cmd c)
 void ctl_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: spmdctl [-d] [-j] [-f RACOON2_CONF_FILE] [-K BACKEND] [-P PIDFILE] COMMAND\n"
+		"usage: spmdctl [-d] [-j] [-f RACOON2_CONF_FILE] [-K BACKEND] [-P PIDFILE] "
+		"COMMAND\n"
 		"    -d                      : display messages corresponded with spmd\n"
 		"    -f RACOON2_CONF_FILE    : specify racoon2 configuration file\n"
 		"    -j                      : print the result as one JSON document\n"
-		"    -K BACKEND              : kernel interface for policy show (xfrm, pfkey, memory)\n"
+		"    -K BACKEND              : kernel interface for policy show (xfrm, pfkey, "
+		"memory)\n"
 		"    -P PIDFILE              : spmd's pid file for reload (default %s)\n"
 		"  COMMAND:\n"
 		"    ns {add|delete} address : add/delete nameserver\n"
@@ -116,8 +118,10 @@ static int add_word(struct ctl_opts *o, const char *what, const char *text, char
 		return rc_set_err(err, errlen, "the %s is empty", what);
 	for (const char *s = text; *s; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
-			return rc_set_err(err, errlen, "%s '%s': blanks and control characters "
-						       "are not allowed", what, text);
+			return rc_set_err(err, errlen,
+					  "%s '%s': blanks and control characters "
+					  "are not allowed",
+					  what, text);
 	if (set_arg(o, text) < 0)
 		return rc_set_err(err, errlen, "%s '%.20s...' is too long", what, text);
 	return 0;
@@ -167,19 +171,21 @@ static int parse_lifetime(struct ctl_opts *o, const char *text, char *err, size_
 static int parse_policy_add(int argc, char **argv, struct ctl_opts *o, char *err, size_t errlen)
 {
 	if (argc != 5 && argc != 7)
-		return rc_set_err(err, errlen, "policy add: selector_index lifetime "
-					       "{transport|tunnel} src dst [sa_src sa_dst] expected");
+		return rc_set_err(err, errlen,
+				  "policy add: selector_index lifetime "
+				  "{transport|tunnel} src dst [sa_src sa_dst] expected");
 	if (add_word(o, "selector index", argv[0], err, errlen) < 0 ||
 	    parse_lifetime(o, argv[1], err, errlen) < 0)
 		return -1;
 	if (strcasecmp(argv[2], "tunnel") == 0)
 		o->tunnel = true;
 	else if (strcasecmp(argv[2], "transport") != 0)
-		return rc_set_err(err, errlen, "policy add: mode '%s': transport or tunnel expected",
-				  argv[2]);
+		return rc_set_err(err, errlen,
+				  "policy add: mode '%s': transport or tunnel expected", argv[2]);
 	if (o->tunnel && argc != 7)
-		return rc_set_err(err, errlen, "policy add: tunnel mode needs sa_src_ipaddr and "
-					       "sa_dst_ipaddr");
+		return rc_set_err(err, errlen,
+				  "policy add: tunnel mode needs sa_src_ipaddr and "
+				  "sa_dst_ipaddr");
 	set_arg(o, o->tunnel ? "TUNNEL" : "TRANSPORT");
 	if (add_addr(o, argv[3], true, err, errlen) < 0 ||
 	    add_addr(o, argv[4], true, err, errlen) < 0)

@@ -125,8 +125,8 @@ static const char *level_name(enum rk_level l)
  * ipcomp, whatever the order of the templates. */
 static const char *satype_name(const struct rk_policy *p)
 {
-	static const char *const names[] = {"unknown",	 "ah",	       "esp",	     "ah|esp",
-					    "ipcomp",	 "ah|ipcomp", "esp|ipcomp", "ah|esp|ipcomp"};
+	static const char *const names[] = {"unknown", "ah",	    "esp",	  "ah|esp",
+					    "ipcomp",  "ah|ipcomp", "esp|ipcomp", "ah|esp|ipcomp"};
 	unsigned mask = 0;
 
 	for (size_t i = 0; i < p->ntmpl && i < RK_MAX_TMPL; i++) {
@@ -186,8 +186,8 @@ void ctl_policy_text(FILE *out, const struct rk_policy *p, const struct rk_curre
 	fprintf(out, "\t%s %s\n", dir_name(p->dir), action_name(p->action));
 	if (t && t->mode == RK_MODE_TUNNEL)
 		fprintf(out, "\t%s tunnel %s-%s %s\n", satype_name(p),
-			rc_addr_ntop(&t->src, b1, sizeof(b1)), rc_addr_ntop(&t->dst, b2, sizeof(b2)),
-			level_name(t->level));
+			rc_addr_ntop(&t->src, b1, sizeof(b1)),
+			rc_addr_ntop(&t->dst, b2, sizeof(b2)), level_name(t->level));
 	else if (t)
 		fprintf(out, "\t%s transport %s\n", satype_name(p), level_name(t->level));
 	fprintf(out, "\tcreated: %s ", ctl_time_str(cur ? cur->add_time : 0, tb, sizeof(tb)));

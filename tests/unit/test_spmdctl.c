@@ -39,8 +39,8 @@ static void parse_fail(const char *want, int argc, char **argv)
 static void prefix_matching(void **state)
 {
 	static const char *const opts[] = {"-f", "-d", "-j", "-K", "-P", "-h"};
-	static const char *const cmds[] = {"ns", "policy", "migrate", "interactive", "status",
-					   "reload"};
+	static const char *const cmds[] = {"ns",	  "policy", "migrate",
+					   "interactive", "status", "reload"};
 	(void)state;
 	assert_int_equal(ctl_match("-", opts, 6), 0); /* compat: "-" is -f */
 	assert_int_equal(ctl_match("", cmds, 6), 0);  /* "" is the first */
@@ -128,8 +128,7 @@ static void policy_add(void **state)
 	struct ctl_opts o;
 	(void)state;
 
-	PARSE(&o, "policy", "add", "sel_out", "3600", "transport", "192.0.2.1",
-	      "2001:db8:0:0::2");
+	PARSE(&o, "policy", "add", "sel_out", "3600", "transport", "192.0.2.1", "2001:db8:0:0::2");
 	assert_int_equal(o.cmd, CTL_POLICY_ADD);
 	assert_false(o.tunnel);
 	assert_int_equal(o.nargs, 5);
@@ -154,8 +153,7 @@ static void policy_add(void **state)
 		   "192.0.2.2");
 	PARSE_FAIL("transport or tunnel expected", "p", "a", "s", "0", "beet", "192.0.2.1",
 		   "192.0.2.2");
-	PARSE_FAIL("lifetime 'soon'", "p", "a", "s", "soon", "transport", "192.0.2.1",
-		   "192.0.2.2");
+	PARSE_FAIL("lifetime 'soon'", "p", "a", "s", "soon", "transport", "192.0.2.1", "192.0.2.2");
 	PARSE_FAIL("lifetime '-1'", "p", "a", "s", "-1", "transport", "192.0.2.1", "192.0.2.2");
 	PARSE_FAIL("a prefix length is not allowed", "p", "a", "s", "0", "tunnel", "192.0.2.1",
 		   "192.0.2.2", "192.0.2.0/24", "192.0.2.9");
@@ -166,8 +164,8 @@ static void policy_add(void **state)
 	assert_int_equal(o.cmd, CTL_MIGRATE);
 	assert_int_equal(o.nargs, 5);
 	assert_string_equal(o.args[3], "2001:db8::1");
-	PARSE_FAIL("migrate: 5 arguments expected, 4 given", "m", "sel", "192.0.2.1",
-		   "192.0.2.2", "192.0.2.3");
+	PARSE_FAIL("migrate: 5 arguments expected, 4 given", "m", "sel", "192.0.2.1", "192.0.2.2",
+		   "192.0.2.3");
 	PARSE_FAIL("not a numeric IP address", "m", "sel", "192.0.2.1", "192.0.2.2", "x", "y");
 }
 
@@ -242,7 +240,8 @@ static void show_text(void **state)
 
 	/* transport bundle AH+ESP, named in racoon2's order; ports; udp; times */
 	struct rk_policy t = {
-		.sel = {.src = addr("2001:db8:1::1", 4500), .dst = addr("2001:db8:2::/48", 0),
+		.sel = {.src = addr("2001:db8:1::1", 4500),
+			.dst = addr("2001:db8:2::/48", 0),
 			.proto = 17},
 		.dir = RK_DIR_IN,
 		.action = RK_ACT_IPSEC,
@@ -260,11 +259,11 @@ static void show_text(void **state)
 		      "\tselector= spid=8\n");
 
 	/* bypass and discard: no SA line; an unnamed protocol as a number */
-	struct rk_policy b = {.sel = {.src = addr("0.0.0.0/0", 0), .dst = addr("192.0.2.0/24", 0),
-				      .proto = 99},
-			      .dir = RK_DIR_FWD,
-			      .action = RK_ACT_BYPASS,
-			      .index = 3};
+	struct rk_policy b = {
+		.sel = {.src = addr("0.0.0.0/0", 0), .dst = addr("192.0.2.0/24", 0), .proto = 99},
+		.dir = RK_DIR_FWD,
+		.action = RK_ACT_BYPASS,
+		.index = 3};
 	ctl_policy_text(cap_open(&c), &b, NULL, "bypass");
 	cap_check(&c, "0.0.0.0/0[any] 192.0.2.0/24[any] 99\n"
 		      "\tfwd none\n"

@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "kernel.h"
@@ -446,6 +448,21 @@ static void session_close(struct ctl *c, bool quit)
 
 /* ---- reload: SIGHUP to the pid in spmd's pid file ---- */
 
+/* spmd holds its pid file locked while it runs (lib/pidfile.h).  A file
+ * nobody holds is stale, and its pid may belong to another process by now,
+ * which SIGHUP would most likely kill. */
+static bool pidfile_held(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	bool held;
+
+	if (fd < 0)
+		return false;
+	held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
 static int cmd_reload(struct ctl *c)
 {
 	char err[256];
@@ -455,6 +472,9 @@ static int cmd_reload(struct ctl *c)
 		return fail(c, "reload: spmd is not running? %s", err);
 	if (c->o->json)
 		cj_int(&c->j, "pid", pid);
+	if (!pidfile_held(c->o->pidfile))
+		return fail(c, "reload: spmd is not running (%s is stale: no process holds it)",
+			    c->o->pidfile);
 	if (kill(pid, SIGHUP) < 0) {
 		if (errno == ESRCH)
 			return fail(c, "reload: spmd is not running (no process %ld from %s)",

@@ -332,6 +332,14 @@ sh -c 'exit 0' & dead=$!
 wait $dead
 echo $dead > "$T/dead.pid"
 run 1 "reload with a stale pid file" -P "$T/dead.pid" -f "$T/r.conf" reload
-has "$T/err" "spmd is not running (no process $dead" "stale pid reported"
+has "$T/err" "spmd is not running ($T/dead.pid is stale" "stale pid file reported"
+# a stale pid file naming a live process that is not spmd: never signalled
+sleep 30 & other=$!
+echo $other > "$T/other.pid"
+run 1 "reload with a pid file nobody holds" -P "$T/other.pid" -f "$T/r.conf" reload
+sleep 0.2
+if kill -0 $other 2>/dev/null; then ok "the unrelated process was not signalled"; else bad "reload signalled an unrelated process"; fi
+kill $other 2>/dev/null
+wait $other 2>/dev/null
 
 exit $fail

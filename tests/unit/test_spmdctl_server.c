@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pidfile.h"
 #include "safefile.h"
 #include "spmif_server.h"
 #include "util.h"
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 	struct spmif_server *srv;
 	struct event_base *base;
 	struct event *term, *hup;
+	struct rc_pidfile pidfile;
 	unsigned char *pw;
 	size_t pwlen;
 	char err[256];
@@ -164,14 +166,14 @@ int main(int argc, char **argv)
 	hup = evsignal_new(base, SIGHUP, on_hup, &f);
 	event_add(term, NULL);
 	event_add(hup, NULL);
-	if (argc == 6) {
-		FILE *pf = fopen(argv[5], "w");
-		if (!pf)
-			return 1;
-		fprintf(pf, "%ld\n", (long)getpid());
-		fclose(pf);
+	/* locked, as spmd's: spmdctl reload signals only a held pid file */
+	if (argc == 6 && rc_pidfile_create(&pidfile, argv[5], NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fake spmd: %s\n", err);
+		return 1;
 	}
 	event_base_dispatch(base);
+	if (argc == 6)
+		rc_pidfile_remove(&pidfile);
 	event_free(term);
 	event_free(hup);
 	spmif_server_free(srv);

@@ -53,8 +53,8 @@ static int fail(struct ctl *c, const char *fmt, ...)
 	return -1;
 }
 
-/* The reply's lines as "text" joined for a message: the last line only,
- * which is where spmd puts the verdict. */
+/* The text of a reply for a message: its last line, which is where spmd
+ * puts the verdict. */
 static const char *reply_text(const struct spmif_reply *r)
 {
 	return r->nlines ? r->lines[r->nlines - 1] : "";
@@ -90,12 +90,17 @@ static int op_failed(struct ctl *c, const char *prefix)
 
 /* ---- ns ---- */
 
+/* Compared as addresses: spmd may spell them differently ("::ffff:..."
+ * forms, zero compression, scope names). */
 static bool ns_listed(const struct spmif_reply *r, const char *addr)
 {
-	if (r->code != SPMIF_OK)
+	struct rc_addr want, have;
+
+	if (r->code != SPMIF_OK || rc_addr_parse(addr, &want, NULL, 0) < 0)
 		return false;
 	for (size_t i = 0; i < r->nlines; i++)
-		if (strcmp(r->lines[i], addr) == 0)
+		if (rc_addr_parse(r->lines[i], &have, NULL, 0) == 0 &&
+		    rc_addr_equal(&have, &want) && have.scope_id == want.scope_id)
 			return true;
 	return false;
 }

@@ -184,6 +184,21 @@ run 1 "ns delete of the last server" -f "$T/r.conf" ns delete 192.0.2.53
 has "$T/err" "only name server" "last server refused"
 hasnt "$T/log" "NS DELETE" "nothing deleted"
 
+# spmd's spelling of an address may differ from ours: compared as addresses
+start_fake <<EOF
+NS LIST${TAB}250-2001:0db8:0000::0053|250 192.0.2.53
+NS CHANGE 2001:db8::53${TAB}250 2001:db8::53 changed.
+NS DELETE 2001:db8::53${TAB}250 2001:db8::53 Deleted
+EOF
+run 0 "ns add of a server spmd spells differently" -f "$T/r.conf" ns add 2001:db8::53
+run 0 "ns delete of a server spmd spells differently" -f "$T/r.conf" ns delete 2001:DB8::53
+golden "$T/log" "NS CHANGE and NS DELETE for a differently spelt address" <<EOF
+NS LIST
+NS CHANGE 2001:db8::53
+NS LIST
+NS DELETE 2001:db8::53
+EOF
+
 start_fake <<EOF
 NS LIST${TAB}251 No Name Server(resolver off?)
 EOF

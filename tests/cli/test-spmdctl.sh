@@ -357,4 +357,17 @@ if kill -0 $other 2>/dev/null; then ok "the unrelated process was not signalled"
 kill $other 2>/dev/null
 wait $other 2>/dev/null
 
+# ---- odd replies ----
+start_fake <<EOF
+POLICY DUMP${TAB}250-no_spid_here|250-sel 99999999999|250 sel_ok 7
+STAT${TAB}250-NOT A COUNTER|250 CACHE FQDN = 5
+POLICY DELETE x${TAB}251 NO Policy Exists
+EOF
+run 0 "policy show with malformed POLICY DUMP lines" -K memory -f "$T/r.conf" policy show
+has "$T/err" "ignoring 'no_spid_here'" "malformed line reported"
+has "$T/err" "ignoring 'sel 99999999999'" "out-of-range spid reported"
+run 0 "status -j skips a line that is not a counter" -j -f "$T/r.conf" status
+has "$T/out" '"stats":{"cache_fqdn":5}' "only the counter parsed"
+run 0 "a 251 reply is success" -f "$T/r.conf" policy delete x
+
 exit $fail

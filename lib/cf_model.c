@@ -1357,7 +1357,9 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *e = &blk->stmts[i];
 		struct rc_loc l = mloc(&e->loc);
-		if (e->nitems == 1 && is_text(&e->items[0]) && strchr(e->items[0].text + 1, '-')) {
+		/* "A-B" written as one word (text + 1 is only valid when text is not empty) */
+		if (e->nitems == 1 && is_text(&e->items[0]) && e->items[0].text[0] &&
+		    strchr(e->items[0].text + 1, '-')) {
 			ERR(b, &l, "'%s' is not an address range; write spaces around '-' (A - B)",
 			    e->items[0].text);
 			continue;

@@ -27,6 +27,7 @@ struct expansion {
 	size_t len, cap;
 	const char *chain[EXPAND_MAX_CHAIN];
 	int nchain;
+	struct cf_expand_budget *budget;
 };
 
 /* Messages quote the text; keep them readable when it is long. */
@@ -38,6 +39,33 @@ static const char *shorten(const char *text, char *buf, size_t len)
 		return text;
 	snprintf(buf, len, "%.*s...", (int)(len - 4), text);
 	return buf;
+}
+
+void cf_expand_budget_init(struct cf_expand_budget *b)
+{
+	b->substitutions_left = CF_EXPAND_MAX_SUBSTITUTIONS;
+	b->bytes_left = CF_EXPAND_MAX_TOTAL;
+	b->exhausted = false;
+}
+
+/* Reported once per budget: every later expansion fails quietly. */
+static bool over_budget(struct expansion *e, bool substitutions)
+{
+	char shown[128];
+
+	if (e->budget->exhausted)
+		return false;
+	e->budget->exhausted = true;
+	if (substitutions)
+		rc_diag_error(e->diag, e->loc,
+			      "too many variable substitutions (more than %d) expanding '%s'",
+			      CF_EXPAND_MAX_SUBSTITUTIONS, shorten(e->orig, shown, sizeof(shown)));
+	else
+		rc_diag_error(e->diag, e->loc,
+			      "expanded values are too large (more than %d MiB in all) at '%s'",
+			      CF_EXPAND_MAX_TOTAL / (1024 * 1024),
+			      shorten(e->orig, shown, sizeof(shown)));
+	return false;
 }
 
 static bool append(struct expansion *e, const char *s, size_t n)
@@ -126,9 +154,13 @@ static bool expand_text(struct expansion *e, const char *text, char open);
 
 static bool substitute(struct expansion *e, char open, const char *name, const char *text)
 {
-	const char *value = look_up(e, open, name);
+	const char *value;
 	bool ok;
 
+	if (e->budget->exhausted || e->budget->substitutions_left == 0)
+		return over_budget(e, true);
+	e->budget->substitutions_left--;
+	value = look_up(e, open, name);
 	if (!value) {
 		report_undefined(e, open, name, text);
 		return false;
@@ -188,10 +220,10 @@ static bool expand_text(struct expansion *e, const char *text, char open)
 
 /* Expand `text` for one kind of reference into a new string. */
 static char *expand_pass(const char *text, const char *orig, char open,
-			 const struct cf_expand_ctx *ctx, const struct rc_loc *loc,
-			 struct rc_diag *diag)
+			 const struct cf_expand_ctx *ctx, struct cf_expand_budget *budget,
+			 const struct rc_loc *loc, struct rc_diag *diag)
 {
-	struct expansion e = {.ctx = ctx, .loc = loc, .diag = diag, .orig = orig};
+	struct expansion e = {.ctx = ctx, .loc = loc, .diag = diag, .orig = orig, .budget = budget};
 
 	if (!append(&e, "", 0) || !expand_text(&e, text, open)) {
 		free(e.out);
@@ -204,15 +236,33 @@ char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct 
 		struct rc_diag *diag)
 {
 	static const struct cf_expand_ctx none = {0};
+	struct cf_expand_budget own, *budget;
 
 	if (!ctx)
 		ctx = &none;
+	budget = ctx->budget;
+	if (!budget) {
+		cf_expand_budget_init(&own);
+		budget = &own;
+	}
+	if (budget->exhausted)
+		return NULL;
 	/* all ${...} first, then all $[...] (compat §1.3) */
-	char *setvals_done = expand_pass(text, text, '{', ctx, loc, diag);
+	char *setvals_done = expand_pass(text, text, '{', ctx, budget, loc, diag);
 	if (!setvals_done)
 		return NULL;
-	char *result = expand_pass(setvals_done, text, '[', ctx, loc, diag);
+	char *result = expand_pass(setvals_done, text, '[', ctx, budget, loc, diag);
 	free(setvals_done);
+	if (!result)
+		return NULL;
+	size_t len = strlen(result);
+	if (len > budget->bytes_left) {
+		struct expansion e = {.loc = loc, .diag = diag, .orig = text, .budget = budget};
+		free(result);
+		over_budget(&e, false);
+		return NULL;
+	}
+	budget->bytes_left -= len;
 	return result;
 }
 

@@ -83,6 +83,7 @@ static struct rc_loc mloc(const struct rc_loc *l)
 struct builder {
 	struct rcf_config *cfg;
 	struct rc_diag *diag;
+	struct cf_expand_budget expand_budget; /* for the whole configuration */
 	size_t setval_cap;
 	struct rc_loc setval_loc, default_loc, interface_loc, resolver_loc;
 	bool seen_setval, seen_default, seen_interface, seen_resolver;
@@ -150,6 +151,7 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
 		.setval = setval_lookup,
 		.setval_ctx = b->cfg,
 		.what = "value",
+		.budget = &b->expand_budget,
 	};
 	struct rc_loc l = mloc(loc);
 	char *r = cf_expand(text, &ec, &l, b->diag);
@@ -1777,6 +1779,7 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 	const struct cf_block *top = &tree->top;
 
 	cfg->daemon = daemon;
+	cf_expand_budget_init(&b.expand_budget);
 	for (size_t i = 0; i < top->nstmts; i++) {
 		const struct cf_stmt *st = &top->stmts[i];
 		if (st->nitems > 0 && is_word(&st->items[0], "setval"))

@@ -1217,6 +1217,11 @@ static bool once_section(struct builder *b, const struct cf_stmt *st, bool *seen
 	return true;
 }
 
+/* setvals are looked up by name through the index of cf_model_build */
+static const struct rcf_setval *setval_find(const struct rcf_config *cfg, const char *name);
+/* Index the setval just added; all of them when the array moved. */
+static void setval_index(struct rcf_config *cfg, bool moved);
+
 static void add_setval(struct builder *b, const struct cf_item *name, const struct cf_item *val)
 {
 	struct rcf_config *cfg = b->cfg;
@@ -1236,15 +1241,15 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 		    val->text);
 		return;
 	}
-	for (size_t i = 0; i < cfg->nsetvals; i++)
-		if (strcmp(cfg->setvals[i].name, name->text) == 0) {
-			char w[256];
-			WARN(b, &l,
-			     "setval '%s' is already defined at %s; the first definition is used",
-			     name->text, where(&cfg->setvals[i].loc, w, sizeof(w)));
-			return;
-		}
-	if (cfg->nsetvals == b->setval_cap) {
+	const struct rcf_setval *first = setval_find(cfg, name->text);
+	if (first) {
+		char w[256];
+		WARN(b, &l, "setval '%s' is already defined at %s; the first definition is used",
+		     name->text, where(&first->loc, w, sizeof(w)));
+		return;
+	}
+	bool moved = cfg->nsetvals == b->setval_cap;
+	if (moved) {
 		b->setval_cap = b->setval_cap ? 2 * b->setval_cap : 16;
 		cfg->setvals = rc_xreallocarray(cfg->setvals, b->setval_cap, sizeof(*cfg->setvals));
 	}
@@ -1252,6 +1257,7 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 	s->name = ar_strdup(cfg, name->text);
 	s->value = ar_strdup(cfg, val->text);
 	s->loc = l;
+	setval_index(cfg, moved);
 }
 
 static void setval_section(struct builder *b, const struct cf_stmt *st)
@@ -1768,6 +1774,7 @@ static void check_duplicate_names(struct builder *b)
 }
 
 /* ---- entry points ---- */
+static void index_alloc(struct rcf_config *cfg);
 static void index_build(struct rcf_config *cfg);
 static void index_free(struct rcf_config *cfg);
 
@@ -1779,6 +1786,7 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 	const struct cf_block *top = &tree->top;
 
 	cfg->daemon = daemon;
+	index_alloc(cfg);
 	cf_expand_budget_init(&b.expand_budget);
 	for (size_t i = 0; i < top->nstmts; i++) {
 		const struct cf_stmt *st = &top->stmts[i];
@@ -1821,10 +1829,11 @@ void rcf_free(struct rcf_config *cfg)
 /* Name lookups go through one hash table per kind, so resolving N selectors
  * against N policies is not N^2 string compares.  Every kind's struct starts
  * with its name; the first definition in file order is the one indexed. */
-enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_COUNT };
+enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_SETVAL, IX_COUNT };
 
 struct name_table {
-	size_t cap; /* power of two, at least twice the entries */
+	size_t cap; /* 0, or a power of two at least twice n */
+	size_t n;
 	void **slots;
 };
 
@@ -1841,47 +1850,99 @@ static const char *name_of(const void *obj)
 	return *(const char *const *)obj;
 }
 
-static void table_build(struct name_table *t, void *const *objs, size_t n)
+/* The slot holding `name`, or the empty one where it would go. */
+static void **table_slot(const struct name_table *t, const char *name)
 {
-	t->cap = 16;
-	while (t->cap < 2 * n)
-		t->cap *= 2;
-	t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
-	for (size_t i = 0; i < n; i++) {
-		size_t k = hash_name(name_of(objs[i])) & (t->cap - 1);
-		while (t->slots[k] && strcmp(name_of(t->slots[k]), name_of(objs[i])) != 0)
-			k = (k + 1) & (t->cap - 1);
-		if (!t->slots[k])
-			t->slots[k] = objs[i];
+	size_t k = hash_name(name) & (t->cap - 1);
+	while (t->slots[k] && strcmp(name_of(t->slots[k]), name) != 0)
+		k = (k + 1) & (t->cap - 1);
+	return &t->slots[k];
+}
+
+/* Indexes obj unless its name is there already (the first one stays). */
+static void table_add(struct name_table *t, void *obj)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct name_table old = *t;
+		t->cap = old.cap ? 2 * old.cap : 16;
+		t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i])
+				*table_slot(t, name_of(old.slots[i])) = old.slots[i];
+		free(old.slots);
 	}
+	void **slot = table_slot(t, name_of(obj));
+	if (!*slot) {
+		*slot = obj;
+		t->n++;
+	}
+}
+
+static void table_clear(struct name_table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
 }
 
 static void *table_find(const struct name_table *t, const char *name)
 {
-	size_t k = hash_name(name) & (t->cap - 1);
-	for (; t->slots[k]; k = (k + 1) & (t->cap - 1))
-		if (strcmp(name_of(t->slots[k]), name) == 0)
-			return t->slots[k];
+	return t->cap ? *table_slot(t, name) : NULL;
+}
+
+static void table_build(struct name_table *t, void *const *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		table_add(t, objs[i]);
+}
+
+static struct name_table *index_of(const struct rcf_config *cfg)
+{
+	return cfg->name_index;
+}
+
+/* Allocated when the build starts: setvals are indexed as they are read. */
+static void index_alloc(struct rcf_config *cfg)
+{
+	cfg->name_index = rc_xcalloc(IX_COUNT, sizeof(struct name_table));
+}
+
+static const struct rcf_setval *setval_find(const struct rcf_config *cfg, const char *name)
+{
+	if (!cfg || !name)
+		return NULL;
+	if (cfg->name_index)
+		return table_find(&index_of(cfg)[IX_SETVAL], name);
+	for (size_t i = 0; i < cfg->nsetvals; i++)
+		if (strcmp(cfg->setvals[i].name, name) == 0)
+			return &cfg->setvals[i];
 	return NULL;
+}
+
+static void setval_index(struct rcf_config *cfg, bool moved)
+{
+	struct name_table *t = &index_of(cfg)[IX_SETVAL];
+	if (moved)
+		table_clear(t);
+	for (size_t i = moved ? 0 : cfg->nsetvals - 1; i < cfg->nsetvals; i++)
+		table_add(t, &cfg->setvals[i]);
 }
 
 static void index_build(struct rcf_config *cfg)
 {
-	struct name_table *ix = rc_xcalloc(IX_COUNT, sizeof(*ix));
+	struct name_table *ix = index_of(cfg);
 	table_build(&ix[IX_REMOTE], (void *const *)cfg->remotes, cfg->nremotes);
 	table_build(&ix[IX_SELECTOR], (void *const *)cfg->selectors, cfg->nselectors);
 	table_build(&ix[IX_POLICY], (void *const *)cfg->policies, cfg->npolicies);
 	table_build(&ix[IX_IPSEC], (void *const *)cfg->ipsecs, cfg->nipsecs);
 	table_build(&ix[IX_SA], (void *const *)cfg->sas, cfg->nsas);
 	table_build(&ix[IX_POOL], (void *const *)cfg->pools, cfg->npools);
-	cfg->name_index = ix;
 }
 
 static void index_free(struct rcf_config *cfg)
 {
 	struct name_table *ix = cfg->name_index;
 	for (int i = 0; ix && i < IX_COUNT; i++)
-		free(ix[i].slots);
+		table_clear(&ix[i]);
 	free(ix);
 	cfg->name_index = NULL;
 }
@@ -1907,10 +1968,8 @@ FIND(rcf_pool_find, rcf_pool, pools, npools, IX_POOL)
 
 const char *rcf_setval_get(const struct rcf_config *cfg, const char *name)
 {
-	for (size_t i = 0; cfg && i < cfg->nsetvals; i++)
-		if (strcmp(cfg->setvals[i].name, name) == 0)
-			return cfg->setvals[i].value;
-	return NULL;
+	const struct rcf_setval *s = setval_find(cfg, name);
+	return s ? s->value : NULL;
 }
 
 const struct rcf_kmp *rcf_kmp_get(const struct rcf_remote *rm, enum rcf_kmp_proto p)

@@ -29,7 +29,7 @@ struct cf_block *cf_block_new(void)
 	return rc_xcalloc(1, sizeof(struct cf_block));
 }
 
-static void stmt_clear(struct cf_stmt *s)
+void cf_stmt_clear(struct cf_stmt *s)
 {
 	for (size_t i = 0; i < s->nitems; i++)
 		free(s->items[i].text);
@@ -42,7 +42,7 @@ void cf_block_free(struct cf_block *b)
 	if (!b)
 		return;
 	for (size_t i = 0; i < b->nstmts; i++)
-		stmt_clear(&b->stmts[i]);
+		cf_stmt_clear(&b->stmts[i]);
 	free(b->stmts);
 	free(b);
 }
@@ -51,16 +51,21 @@ void cf_stmt_free(struct cf_stmt *s)
 {
 	if (!s)
 		return;
-	stmt_clear(s);
+	cf_stmt_clear(s);
 	free(s);
+}
+
+void cf_block_append(struct cf_block *b, const struct cf_stmt *s)
+{
+	b->stmts = cf_grow(b->stmts, b->nstmts, sizeof(*b->stmts));
+	b->stmts[b->nstmts++] = *s;
 }
 
 void cf_block_take(struct cf_block *b, struct cf_stmt *s)
 {
 	if (!s)
 		return;
-	b->stmts = cf_grow(b->stmts, b->nstmts, sizeof(*b->stmts));
-	b->stmts[b->nstmts++] = *s;
+	cf_block_append(b, s);
 	free(s);
 }
 
@@ -243,7 +248,7 @@ void cf_tree_free(struct cf_tree *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->top.nstmts; i++)
-		stmt_clear(&t->top.stmts[i]);
+		cf_stmt_clear(&t->top.stmts[i]);
 	free(t->top.stmts);
 	free(t->files); /* the names themselves stay interned */
 	free(t);

@@ -48,37 +48,6 @@ static char *ar_strdup(struct rcf_config *cfg, const char *s)
 	return p;
 }
 
-/* File names in locations must outlive the tree (the model and the diag
- * keep them), so they are interned for the life of the process; a daemon
- * sees only a handful of distinct config file names. */
-struct interned {
-	struct interned *next;
-	char name[];
-};
-static struct interned *interned_files;
-
-const char *rcf_intern_file(const char *name)
-{
-	if (!name)
-		return NULL;
-	for (struct interned *i = interned_files; i; i = i->next)
-		if (strcmp(i->name, name) == 0)
-			return i->name;
-	size_t l = strlen(name);
-	struct interned *i = rc_xmalloc(sizeof(*i) + l + 1);
-	memcpy(i->name, name, l + 1);
-	i->next = interned_files;
-	interned_files = i;
-	return i->name;
-}
-
-static struct rc_loc mloc(const struct rc_loc *l)
-{
-	struct rc_loc r = *l;
-	r.file = rcf_intern_file(l->file);
-	return r;
-}
-
 /* ---- the builder ---- */
 struct builder {
 	struct rcf_config *cfg;
@@ -153,8 +122,7 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
 		.what = "value",
 		.budget = &b->expand_budget,
 	};
-	struct rc_loc l = mloc(loc);
-	char *r = cf_expand(text, &ec, &l, b->diag);
+	char *r = cf_expand(text, &ec, loc, b->diag);
 	if (!r)
 		return NULL;
 	const char *a = ar_strdup(b->cfg, r);
@@ -166,7 +134,7 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
  * never a string in racoon2; say how to write it. */
 static const char *take_string(struct builder *b, const struct cf_item *it, const char *what)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	if (!is_text(it)) {
 		ERR(b, &l, "expected %s, found %s", what, tok(it));
 		return NULL;
@@ -207,7 +175,7 @@ static long long unit_mul(const struct unit *u, const char *name)
 
 static bool num_text(struct builder *b, const struct cf_item *it, long long *out)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	if (!is_text(it)) {
 		ERR(b, &l, "expected a number, found %s", tok(it));
 		return false;
@@ -248,14 +216,14 @@ static bool scaled(struct builder *b, const struct cf_item *it, size_t n, const 
 		return false;
 	if (n < 2)
 		return true;
-	struct rc_loc l = mloc(&it[1].loc);
+	struct rc_loc l = it[1].loc;
 	long long mul = it[1].kind == CF_WORD ? unit_mul(units, it[1].text) : 0;
 	if (!mul) {
 		ERR(b, &l, "%s is not a %s unit", tok(&it[1]), form);
 		return false;
 	}
 	if (n > 2) {
-		struct rc_loc l2 = mloc(&it[2].loc);
+		struct rc_loc l2 = it[2].loc;
 		ERR(b, &l2, "unexpected %s after the %s value", tok(&it[2]), form);
 		return false;
 	}
@@ -355,7 +323,7 @@ static bool classify_addr(struct builder *b, const char *text, const struct rc_l
 static bool addr_entry(struct builder *b, const struct cf_directive *d, const struct cf_item *it,
 		       size_t n, struct rcf_addrspec *a)
 {
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	a->loc = l;
 	if (is_word(&it[0], "unix")) {
 		if (!(d->flags & CF_D_UNIX)) {
@@ -374,7 +342,7 @@ static bool addr_entry(struct builder *b, const struct cf_directive *d, const st
 		return false;
 	if (n == 1)
 		return true;
-	struct rc_loc l1 = mloc(&it[1].loc);
+	struct rc_loc l1 = it[1].loc;
 	if (!is_word(&it[1], "port") || !(d->flags & CF_D_ADDRPORT)) {
 		ERR(b, &l1, "unexpected %s after the address%s", tok(&it[1]),
 		    (d->flags & CF_D_ADDRPORT) ? " (expected 'port')" : "");
@@ -385,7 +353,7 @@ static bool addr_entry(struct builder *b, const struct cf_directive *d, const st
 		return false;
 	}
 	const char *ptext = take_string(b, &it[2], "a port");
-	struct rc_loc l2 = mloc(&it[2].loc);
+	struct rc_loc l2 = it[2].loc;
 	if (!ptext)
 		return false;
 	if (rc_port_parse(ptext, &a->port) != 0) {
@@ -418,7 +386,7 @@ static const char *class_name(unsigned cls)
 static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_ctx ctx,
 		      const struct cf_item *it, size_t n, struct rcf_alg *a)
 {
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	a->loc = l;
 	if (it[0].kind != CF_WORD) {
 		ERR(b, &l, "expected %s, found %s", class_name(d->alg_class), tok(&it[0]));
@@ -444,7 +412,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		return true;
 	size_t i = 1;
 	if (it[i].kind != CF_COMMA) {
-		struct rc_loc li = mloc(&it[i].loc);
+		struct rc_loc li = it[i].loc;
 		ERR(b, &li, "unexpected %s after algorithm '%s' (expected ',')", tok(&it[i]), name);
 		return false;
 	}
@@ -464,7 +432,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		if (!scaled(b, &it[i], j - i, byte_units, "byte", &v))
 			return false;
 		if (v <= 0) {
-			struct rc_loc li = mloc(&it[i].loc);
+			struct rc_loc li = it[i].loc;
 			ERR(b, &li, "key length must be positive");
 			return false;
 		}
@@ -479,7 +447,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		return false;
 	}
 	if (i + 1 < n) {
-		struct rc_loc li = mloc(&it[i + 1].loc);
+		struct rc_loc li = it[i + 1].loc;
 		ERR(b, &li, "unexpected %s after the key", tok(&it[i + 1]));
 		return false;
 	}
@@ -491,7 +459,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 {
 	bool is_num = it[0].kind == CF_WORD &&
 		      (it[0].text[0] == '-' || (it[0].text[0] >= '0' && it[0].text[0] <= '9'));
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	if (*numeric >= 0 && *numeric != is_num) {
 		ERR(b, &l, "DH group names and numbers cannot be mixed in one list");
 		return false;
@@ -504,7 +472,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 	if (!num_text(b, &it[0], &v))
 		return false;
 	if (n > 1) {
-		struct rc_loc l1 = mloc(&it[1].loc);
+		struct rc_loc l1 = it[1].loc;
 		ERR(b, &l1, "unexpected %s after DH group number", tok(&it[1]));
 		return false;
 	}
@@ -521,7 +489,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, struct rcf_id *id)
 {
 	static const char *const types[] = {"ipaddr", "email", "fqdn", "keyid", "x509_subject"};
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	id->loc = l;
 	size_t t;
 	for (t = 0; t < RC_ARRAY_SIZE(types); t++)
@@ -537,7 +505,7 @@ static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, stru
 	if (i < n && (is_word(&it[i], "file") || is_word(&it[i], "tag"))) {
 		id->qual = is_word(&it[i], "file") ? RCF_IDQ_FILE : RCF_IDQ_TAG;
 		if (id->type != RCF_ID_KEYID) {
-			struct rc_loc li = mloc(&it[i].loc);
+			struct rc_loc li = it[i].loc;
 			WARN(b, &li, "'%s' qualifier ignored: it only applies to keyid",
 			     it[i].text);
 			id->qual = RCF_IDQ_NONE;
@@ -549,7 +517,7 @@ static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, stru
 		return false;
 	}
 	if (i + 1 < n) {
-		struct rc_loc li = mloc(&it[i + 1].loc);
+		struct rc_loc li = it[i + 1].loc;
 		ERR(b, &li, "unexpected %s after the ID value", tok(&it[i + 1]));
 		return false;
 	}
@@ -566,11 +534,11 @@ struct list_entry {
 static bool list_entries(struct builder *b, const struct cf_stmt *st, struct list_entry **out,
 			 size_t *nout)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	*out = NULL;
 	*nout = 0;
 	if (st->block && st->nitems > 1) {
-		struct rc_loc l1 = mloc(&st->items[1].loc);
+		struct rc_loc l1 = st->items[1].loc;
 		ERR(b, &l1, "'%s' takes either a value or a { list }, not both", st->items[0].text);
 		return false;
 	}
@@ -593,7 +561,7 @@ static bool list_entries(struct builder *b, const struct cf_stmt *st, struct lis
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
 		if (e->block || e->nitems == 0) {
-			struct rc_loc le = mloc(&e->loc);
+			struct rc_loc le = e->loc;
 			ERR(b, &le, "unexpected block inside the list of '%s'", st->items[0].text);
 			free(*out);
 			*out = NULL;
@@ -610,10 +578,10 @@ static bool list_entries(struct builder *b, const struct cf_stmt *st, struct lis
 static bool need_items(struct builder *b, const struct cf_stmt *st, size_t min, size_t max,
 		       const char *expect)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	const char *name = st->items[0].text;
 	if (st->block) {
-		struct rc_loc lb = mloc(&st->block->open_loc);
+		struct rc_loc lb = st->block->open_loc;
 		ERR(b, &lb, "'%s' does not take a block (expected %s)", name, expect);
 		return false;
 	}
@@ -622,7 +590,7 @@ static bool need_items(struct builder *b, const struct cf_stmt *st, size_t min, 
 		return false;
 	}
 	if (st->nitems - 1 > max) {
-		struct rc_loc lx = mloc(&st->items[max + 1].loc);
+		struct rc_loc lx = st->items[max + 1].loc;
 		ERR(b, &lx, "unexpected %s after the value of '%s' (expected %s)",
 		    tok(&st->items[max + 1]), name, expect);
 		return false;
@@ -661,7 +629,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 		if (v->kind == CF_WORD && bool_word(v->text, &f->v))
 			return true;
 		{
-			struct rc_loc l = mloc(&v->loc);
+			struct rc_loc l = v->loc;
 			ERR(b, &l, "%s is not a boolean for '%s' (expected on or off)", tok(v),
 			    d->name);
 		}
@@ -677,7 +645,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 			if (d->words[i]) {
 				f->v = d->values[i];
 			} else {
-				struct rc_loc l = mloc(&v->loc);
+				struct rc_loc l = v->loc;
 				ERR(b, &l, "%s is not valid for '%s' (expected one of: %s)", tok(v),
 				    d->name, expect);
 				ok = false;
@@ -701,9 +669,9 @@ static bool parse_strlist(struct builder *b, const struct cf_stmt *st, struct rc
 	f->v = ar_array(b->cfg, n, sizeof(*f->v));
 	f->locs = ar_array(b->cfg, n, sizeof(*f->locs));
 	for (size_t i = 0; i < n; i++) {
-		f->locs[i] = mloc(&e[i].it[0].loc);
+		f->locs[i] = e[i].it[0].loc;
 		if (e[i].n != 1) {
-			struct rc_loc l = mloc(&e[i].it[1].loc);
+			struct rc_loc l = e[i].it[1].loc;
 			ERR(b, &l, "unexpected %s: one %s per entry", tok(&e[i].it[1]), what);
 			ok = false;
 		} else if (!(f->v[i] = take_string(b, &e[i].it[0], what))) {
@@ -784,7 +752,7 @@ static bool parse_kmplist(struct builder *b, const struct cf_stmt *st, struct rc
 	f->n = n;
 	f->v = ar_array(b->cfg, n, sizeof(*f->v));
 	for (size_t i = 0; i < n; i++) {
-		struct rc_loc l = mloc(&e[i].it[0].loc);
+		struct rc_loc l = e[i].it[0].loc;
 		size_t k;
 		for (k = 0; k < 3; k++)
 			if (is_word(&e[i].it[0], kmps[k]))
@@ -814,7 +782,7 @@ static bool parse_pubkey(struct builder *b, const struct cf_directive *d, const 
 		if (is_word(v, types[t]))
 			break;
 	if (t == 3) {
-		struct rc_loc l = mloc(&v->loc);
+		struct rc_loc l = v->loc;
 		ERR(b, &l, "%s is not a public key type (x509pem, pkcs12, ascii)", tok(v));
 		return false;
 	}
@@ -857,7 +825,7 @@ static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf
 	if (!list_entries(b, st, &e, &n))
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		struct rc_loc l = mloc(&e[i].it[0].loc);
+		struct rc_loc l = e[i].it[0].loc;
 		size_t k;
 		for (k = 0; k < RC_ARRAY_SIZE(script_events); k++)
 			if (is_word(&e[i].it[0], script_events[k].word))
@@ -946,7 +914,7 @@ static bool parse_ulp(struct builder *b, const struct cf_stmt *st, struct rcf_ul
 	if (!need_items(b, st, 1, 3, "a protocol name or number, then up to two numbers"))
 		return false;
 	const struct cf_item *v = st->items + 1;
-	struct rc_loc l = mloc(&v->loc);
+	struct rc_loc l = v->loc;
 	const char *name = take_string(b, v, "a protocol");
 	if (!name)
 		return false;
@@ -965,7 +933,7 @@ static bool parse_ulp(struct builder *b, const struct cf_stmt *st, struct rcf_ul
 	f->nparams = (int)st->nitems - 2;
 	for (int i = 0; i < f->nparams; i++) {
 		long long n;
-		struct rc_loc li = mloc(&v[1 + i].loc);
+		struct rc_loc li = v[1 + i].loc;
 		if (!num_text(b, &v[1 + i], &n))
 			return false;
 		if (n < 0 || n > 65535) {
@@ -983,7 +951,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 
 static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct cf_item *it)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	const char *what = cf_ctx_info(ctx)->what;
 	char valid[256];
 	if (cf_schema_valid_in(it->text, valid, sizeof(valid))) {
@@ -1004,13 +972,13 @@ static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct c
 
 static bool needs_block(struct builder *b, const struct cf_stmt *st, size_t nitems)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (!st->block) {
 		ERR(b, &l, "'%s' needs a block { ... }", st->items[0].text);
 		return false;
 	}
 	if (st->nitems > nitems) {
-		struct rc_loc lx = mloc(&st->items[nitems].loc);
+		struct rc_loc lx = st->items[nitems].loc;
 		ERR(b, &lx, "unexpected %s before '{'", tok(&st->items[nitems]));
 		return false;
 	}
@@ -1020,7 +988,7 @@ static bool needs_block(struct builder *b, const struct cf_stmt *st, size_t nite
 static void kmp_block(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st,
 		      struct rcf_kmp *kmp)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (kmp->present) {
 		char w[256];
 		ERR(b, &l, "duplicate %s block in this remote (first at %s)", d->name,
@@ -1079,7 +1047,7 @@ static bool parse_value(struct builder *b, enum cf_ctx ctx, const struct cf_dire
 static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_directive *d,
 		      const struct cf_stmt *st, void *obj)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	void *field = (char *)obj + d->off;
 	char w[256];
 
@@ -1158,7 +1126,7 @@ static bool missing_semicolon(struct builder *b, enum cf_ctx ctx, const struct c
 		if (it->kind != CF_WORD || it->loc.line <= prev->loc.line ||
 		    !cf_schema_find(ctx, it->text))
 			continue;
-		struct rc_loc l = mloc(&prev->loc);
+		struct rc_loc l = prev->loc;
 		if (!strchr(prev->text, '\n'))
 			l.col += (int)strlen(prev->text) + (prev->kind == CF_QSTR ? 2 : 0);
 		ERR(b, &l, "missing ';' after %s (before '%s' on line %d)", tok(prev), it->text,
@@ -1172,14 +1140,14 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 {
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *st = &blk->stmts[i];
-		struct rc_loc l = mloc(&st->loc);
+		struct rc_loc l = st->loc;
 		if (st->nitems == 0) {
 			ERR(b, &l, "a block needs a directive name before '{'");
 			continue;
 		}
 		const struct cf_item *it = &st->items[0];
 		if (it->kind != CF_WORD) {
-			struct rc_loc li = mloc(&it->loc);
+			struct rc_loc li = it->loc;
 			ERR(b, &li, "expected a directive in the %s, found %s",
 			    cf_ctx_info(ctx)->what, tok(it));
 			continue;
@@ -1190,7 +1158,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 			continue;
 		}
 		if (d->alias_of) {
-			struct rc_loc li = mloc(&it->loc);
+			struct rc_loc li = it->loc;
 			WARN(b, &li, "'%s' is the documentation's spelling; the directive is '%s'",
 			     d->name, d->alias_of);
 			d = cf_schema_find(ctx, d->alias_of);
@@ -1205,7 +1173,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 static bool once_section(struct builder *b, const struct cf_stmt *st, bool *seen,
 			 struct rc_loc *first, const char *what)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (*seen) {
 		char w[256];
 		ERR(b, &l, "duplicate %s section (the first is at %s)", what,
@@ -1225,7 +1193,7 @@ static void setval_index(struct rcf_config *cfg, bool moved);
 static void add_setval(struct builder *b, const struct cf_item *name, const struct cf_item *val)
 {
 	struct rcf_config *cfg = b->cfg;
-	struct rc_loc l = mloc(&name->loc);
+	struct rc_loc l = name->loc;
 	if (!is_text(name) || !is_text(val)) {
 		ERR(b, &l, "a setval entry is NAME VALUE");
 		return;
@@ -1236,7 +1204,7 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 		return;
 	}
 	if (val->kind == CF_WORD && cf_is_keyword(val->text)) {
-		struct rc_loc lv = mloc(&val->loc);
+		struct rc_loc lv = val->loc;
 		ERR(b, &lv, "'%s' is a reserved word; write \"%s\" to use it as a value", val->text,
 		    val->text);
 		return;
@@ -1266,7 +1234,7 @@ static void setval_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	if (!st->block) {
 		if (st->nitems != 3) {
-			struct rc_loc l = mloc(&st->items[0].loc);
+			struct rc_loc l = st->items[0].loc;
 			ERR(b, &l, "setval needs NAME VALUE or a { NAME VALUE; ... } block");
 			return;
 		}
@@ -1277,7 +1245,7 @@ static void setval_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
+		struct rc_loc l = e->loc;
 		if (e->block || e->nitems != 2) {
 			ERR(b, &l, "a setval entry is NAME VALUE");
 			continue;
@@ -1302,7 +1270,7 @@ static void default_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
+		struct rc_loc l = e->loc;
 		if (e->nitems == 0 || e->items[0].kind != CF_WORD) {
 			ERR(b, &l, "expected remote, policy, ipsec or sa in the default section");
 			continue;
@@ -1347,7 +1315,7 @@ static void default_section(struct builder *b, const struct cf_stmt *st)
 
 static bool pool_end(struct builder *b, const struct cf_item *it, struct rc_addr *a)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	const char *text = take_string(b, it, "an address");
 	char err[128];
 	if (!text)
@@ -1364,7 +1332,7 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 	p->v = ar_array(b->cfg, blk->nstmts, sizeof(*p->v));
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *e = &blk->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
+		struct rc_loc l = e->loc;
 		/* "A-B" written as one word (text + 1 is only valid when text is not empty) */
 		if (e->nitems == 1 && is_text(&e->items[0]) && e->items[0].text[0] &&
 		    strchr(e->items[0].text + 1, '-')) {
@@ -1400,7 +1368,7 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 static void named_section(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st)
 {
 	struct rcf_config *cfg = b->cfg;
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (st->nitems < 2) {
 		ERR(b, &l, "%s needs a name", d->name);
 		return;
@@ -1408,7 +1376,7 @@ static void named_section(struct builder *b, const struct cf_directive *d, const
 	const char *name = take_string(b, &st->items[1], "a name");
 	if (!name || !needs_block(b, st, 2))
 		return;
-	struct rc_loc ln = mloc(&st->items[1].loc);
+	struct rc_loc ln = st->items[1].loc;
 	void *obj;
 	switch (d->child) {
 	case CF_CTX_REMOTE: {
@@ -1454,7 +1422,7 @@ static void named_section(struct builder *b, const struct cf_directive *d, const
 
 static void top_statement(struct builder *b, const struct cf_stmt *st)
 {
-	struct rc_loc l = mloc(&st->loc);
+	struct rc_loc l = st->loc;
 	if (st->nitems == 0 || st->items[0].kind != CF_WORD) {
 		ERR(b, &l, "expected a section name (remote, selector, policy, ...)%s%s",
 		    st->nitems ? ", found " : "", st->nitems ? tok(&st->items[0]) : "");

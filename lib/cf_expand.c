@@ -62,7 +62,7 @@ static bool over_budget(struct expansion *e, bool substitutions)
 			      CF_EXPAND_MAX_SUBSTITUTIONS, shorten(e->orig, shown, sizeof(shown)));
 	else
 		rc_diag_error(e->diag, e->loc,
-			      "expanded values are too large (more than %d MiB in all) at '%s'",
+			      "variables expand to more than %d MiB in all (at '%s')",
 			      CF_EXPAND_MAX_TOTAL / (1024 * 1024),
 			      shorten(e->orig, shown, sizeof(shown)));
 	return false;
@@ -255,14 +255,16 @@ char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct 
 	free(setvals_done);
 	if (!result)
 		return NULL;
-	size_t len = strlen(result);
-	if (len > budget->bytes_left) {
+	/* what the file itself holds is bounded already: count the growth */
+	size_t len = strlen(result), orig = strlen(text);
+	size_t grown = len > orig ? len - orig : 0;
+	if (grown > budget->bytes_left) {
 		struct expansion e = {.loc = loc, .diag = diag, .orig = text, .budget = budget};
 		free(result);
 		over_budget(&e, false);
 		return NULL;
 	}
-	budget->bytes_left -= len;
+	budget->bytes_left -= grown;
 	return result;
 }
 

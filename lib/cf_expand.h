@@ -15,7 +15,7 @@
  * keeps the time and the memory they cost in proportion to the file. */
 struct cf_expand_budget {
 	size_t substitutions_left;
-	size_t bytes_left; /* of expanded results */
+	size_t bytes_left; /* what expansion may add to the text */
 	bool exhausted;	   /* and reported: later expansions fail quietly */
 };
 #define CF_EXPAND_MAX_SUBSTITUTIONS 1000000
@@ -51,7 +51,7 @@ struct cf_expand_ctx {
  *   "variables in 'TEXT' refer to each other more than 32 levels deep"
  *   "expansion of 'TEXT' is too long (more than 65536 bytes)"
  *   "too many variable substitutions (more than N) expanding 'TEXT'"
- *   "expanded values are too large (more than N MiB in all) at 'TEXT'"
+ *   "variables expand to more than N MiB in all (at 'TEXT')"
  * with " (the value of ${A})" added when the problem is inside a
  * substituted value.  Variable names are whatever sits between the
  * brackets. */

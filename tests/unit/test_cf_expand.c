@@ -268,15 +268,20 @@ static void budget(void **state)
 	rc_diag_free(&d);
 
 	cf_expand_budget_init(&b);
-	b.bytes_left = 5;
+	b.bytes_left = 300;
 	rc_diag_init(&d);
-	got = cf_expand("${L39}", &c, &here, &d);
-	assert_string_equal(got, "end");
+	for (int i = 0; i < 1000; i++) { /* no longer than the text: free */
+		got = cf_expand("/etc/racoon2/${L39}.conf", &c, &here, &d);
+		assert_string_equal(got, "/etc/racoon2/end.conf");
+		free(got);
+	}
+	got = cf_expand("${D24}", &c, &here, &d); /* 256 bytes: 250 more */
+	assert_int_equal(strlen(got), 256);
 	free(got);
-	assert_null(cf_expand("${L39}", &c, &here, &d));
+	assert_null(cf_expand("${D24}", &c, &here, &d));
 	assert_int_equal(d.nerrors, 1);
 	assert_string_equal(d.v[0].msg,
-			    "expanded values are too large (more than 64 MiB in all) at '${L39}'");
+			    "variables expand to more than 64 MiB in all (at '${D24}')");
 	rc_diag_free(&d);
 }
 

@@ -9,6 +9,7 @@
  * each double the text cannot eat memory. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,9 +42,12 @@ static const char *shorten(const char *text, char *buf, size_t len)
 	return buf;
 }
 
-void cf_expand_budget_init(struct cf_expand_budget *b)
+void cf_expand_budget_init(struct cf_expand_budget *b, size_t ntokens)
 {
-	b->substitutions_left = CF_EXPAND_MAX_SUBSTITUTIONS;
+	b->substitutions = CF_EXPAND_MIN_SUBSTITUTIONS;
+	if (ntokens < (SIZE_MAX - b->substitutions) / CF_EXPAND_SUBSTITUTIONS_PER_TOKEN)
+		b->substitutions += CF_EXPAND_SUBSTITUTIONS_PER_TOKEN * ntokens;
+	b->substitutions_left = b->substitutions;
 	b->bytes_left = CF_EXPAND_MAX_TOTAL;
 	b->exhausted = false;
 }
@@ -58,8 +62,8 @@ static bool over_budget(struct expansion *e, bool substitutions)
 	e->budget->exhausted = true;
 	if (substitutions)
 		rc_diag_error(e->diag, e->loc,
-			      "too many variable substitutions (more than %d) expanding '%s'",
-			      CF_EXPAND_MAX_SUBSTITUTIONS, shorten(e->orig, shown, sizeof(shown)));
+			      "too many variable substitutions (more than %zu) expanding '%s'",
+			      e->budget->substitutions, shorten(e->orig, shown, sizeof(shown)));
 	else
 		rc_diag_error(e->diag, e->loc,
 			      "variables expand to more than %d MiB in all (at '%s')",
@@ -77,6 +81,10 @@ static bool append(struct expansion *e, const char *s, size_t n)
 			      shorten(e->orig, shown, sizeof(shown)), EXPAND_MAX_LEN);
 		return false;
 	}
+	/* every byte written is work, whether or not the string succeeds */
+	if (e->budget->exhausted || n > e->budget->bytes_left)
+		return over_budget(e, false);
+	e->budget->bytes_left -= n;
 	if (e->len + n + 1 > e->cap) {
 		while (e->len + n + 1 > e->cap)
 			e->cap = e->cap ? e->cap * 2 : 64;
@@ -242,7 +250,7 @@ char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct 
 		ctx = &none;
 	budget = ctx->budget;
 	if (!budget) {
-		cf_expand_budget_init(&own);
+		cf_expand_budget_init(&own, 0);
 		budget = &own;
 	}
 	if (budget->exhausted)
@@ -253,18 +261,6 @@ char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct 
 		return NULL;
 	char *result = expand_pass(setvals_done, text, '[', ctx, budget, loc, diag);
 	free(setvals_done);
-	if (!result)
-		return NULL;
-	/* what the file itself holds is bounded already: count the growth */
-	size_t len = strlen(result), orig = strlen(text);
-	size_t grown = len > orig ? len - orig : 0;
-	if (grown > budget->bytes_left) {
-		struct expansion e = {.loc = loc, .diag = diag, .orig = text, .budget = budget};
-		free(result);
-		over_budget(&e, false);
-		return NULL;
-	}
-	budget->bytes_left -= grown;
 	return result;
 }
 

@@ -14,13 +14,16 @@
  * repeat each other (A = "${B}${B}", B = "${C}${C}", ...) multiply: this
  * keeps the time and the memory they cost in proportion to the file. */
 struct cf_expand_budget {
+	size_t substitutions; /* allowed in all */
 	size_t substitutions_left;
-	size_t bytes_left; /* what expansion may add to the text */
+	size_t bytes_left; /* expansion may write */
 	bool exhausted;	   /* and reported: later expansions fail quietly */
 };
-#define CF_EXPAND_MAX_SUBSTITUTIONS 1000000
+#define CF_EXPAND_MIN_SUBSTITUTIONS 65536
+#define CF_EXPAND_SUBSTITUTIONS_PER_TOKEN 4
 #define CF_EXPAND_MAX_TOTAL (64 * 1024 * 1024)
-void cf_expand_budget_init(struct cf_expand_budget *b);
+/* For a configuration of ntokens tokens (0 for a lone string). */
+void cf_expand_budget_init(struct cf_expand_budget *b, size_t ntokens);
 
 struct cf_expand_ctx {
 	/* setval lookup; NULL (or returning NULL for every name) means no

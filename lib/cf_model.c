@@ -1755,7 +1755,7 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 
 	cfg->daemon = daemon;
 	index_alloc(cfg);
-	cf_expand_budget_init(&b.expand_budget);
+	cf_expand_budget_init(&b.expand_budget, tree->ntokens);
 	for (size_t i = 0; i < top->nstmts; i++) {
 		const struct cf_stmt *st = &top->stmts[i];
 		if (st->nitems > 0 && is_word(&st->items[0], "setval"))

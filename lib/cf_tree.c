@@ -225,6 +225,7 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 	real = realpath(path, NULL);
 	cf_resolve_includes(t, &t->top, file, real ? real : path, opts, &budget, diag);
 	free(real);
+	t->ntokens = CF_MAX_TOKENS - budget.tokens_left;
 	return t;
 }
 
@@ -240,6 +241,7 @@ struct cf_tree *cf_parse_string(const char *name, const char *text,
 		opts = &defaults;
 	adopt_top(t, cf_parse_buffer(file, text, strlen(text), &budget, diag), file);
 	cf_resolve_includes(t, &t->top, NULL, NULL, opts, &budget, diag);
+	t->ntokens = CF_MAX_TOKENS - budget.tokens_left;
 	return t;
 }
 

@@ -127,7 +127,9 @@ bool rc_addr_in_prefix(const struct rc_addr *a, const struct rc_addr *net)
 {
 	if (a->family != net->family)
 		return false;
-	int bits = net->prefixlen;
+	/* a prefix length from the wire may exceed the address: bound it */
+	int max = rc_addr_maxprefix(net->family);
+	int bits = net->prefixlen < max ? net->prefixlen : max;
 	int full = bits / 8, rest = bits % 8;
 	if (memcmp(a->u.bytes, net->u.bytes, (size_t)full) != 0)
 		return false;

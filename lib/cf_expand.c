@@ -9,6 +9,7 @@
  * each double the text cannot eat memory. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ struct expansion {
 	size_t len, cap;
 	const char *chain[EXPAND_MAX_CHAIN];
 	int nchain;
+	struct cf_expand_budget *budget;
 };
 
 /* Messages quote the text; keep them readable when it is long. */
@@ -40,6 +42,36 @@ static const char *shorten(const char *text, char *buf, size_t len)
 	return buf;
 }
 
+void cf_expand_budget_init(struct cf_expand_budget *b, size_t ntokens)
+{
+	b->substitutions = CF_EXPAND_MIN_SUBSTITUTIONS;
+	if (ntokens < (SIZE_MAX - b->substitutions) / CF_EXPAND_SUBSTITUTIONS_PER_TOKEN)
+		b->substitutions += CF_EXPAND_SUBSTITUTIONS_PER_TOKEN * ntokens;
+	b->substitutions_left = b->substitutions;
+	b->bytes_left = CF_EXPAND_MAX_TOTAL;
+	b->exhausted = false;
+}
+
+/* Reported once per budget: every later expansion fails quietly. */
+static bool over_budget(struct expansion *e, bool substitutions)
+{
+	char shown[128];
+
+	if (e->budget->exhausted)
+		return false;
+	e->budget->exhausted = true;
+	if (substitutions)
+		rc_diag_error(e->diag, e->loc,
+			      "too many variable substitutions (more than %zu) expanding '%s'",
+			      e->budget->substitutions, shorten(e->orig, shown, sizeof(shown)));
+	else
+		rc_diag_error(e->diag, e->loc,
+			      "variables expand to more than %d MiB in all (at '%s')",
+			      CF_EXPAND_MAX_TOTAL / (1024 * 1024),
+			      shorten(e->orig, shown, sizeof(shown)));
+	return false;
+}
+
 static bool append(struct expansion *e, const char *s, size_t n)
 {
 	char shown[128];
@@ -49,6 +81,10 @@ static bool append(struct expansion *e, const char *s, size_t n)
 			      shorten(e->orig, shown, sizeof(shown)), EXPAND_MAX_LEN);
 		return false;
 	}
+	/* every byte written is work, whether or not the string succeeds */
+	if (e->budget->exhausted || n > e->budget->bytes_left)
+		return over_budget(e, false);
+	e->budget->bytes_left -= n;
 	if (e->len + n + 1 > e->cap) {
 		while (e->len + n + 1 > e->cap)
 			e->cap = e->cap ? e->cap * 2 : 64;
@@ -126,9 +162,13 @@ static bool expand_text(struct expansion *e, const char *text, char open);
 
 static bool substitute(struct expansion *e, char open, const char *name, const char *text)
 {
-	const char *value = look_up(e, open, name);
+	const char *value;
 	bool ok;
 
+	if (e->budget->exhausted || e->budget->substitutions_left == 0)
+		return over_budget(e, true);
+	e->budget->substitutions_left--;
+	value = look_up(e, open, name);
 	if (!value) {
 		report_undefined(e, open, name, text);
 		return false;
@@ -188,10 +228,10 @@ static bool expand_text(struct expansion *e, const char *text, char open)
 
 /* Expand `text` for one kind of reference into a new string. */
 static char *expand_pass(const char *text, const char *orig, char open,
-			 const struct cf_expand_ctx *ctx, const struct rc_loc *loc,
-			 struct rc_diag *diag)
+			 const struct cf_expand_ctx *ctx, struct cf_expand_budget *budget,
+			 const struct rc_loc *loc, struct rc_diag *diag)
 {
-	struct expansion e = {.ctx = ctx, .loc = loc, .diag = diag, .orig = orig};
+	struct expansion e = {.ctx = ctx, .loc = loc, .diag = diag, .orig = orig, .budget = budget};
 
 	if (!append(&e, "", 0) || !expand_text(&e, text, open)) {
 		free(e.out);
@@ -204,14 +244,22 @@ char *cf_expand(const char *text, const struct cf_expand_ctx *ctx, const struct 
 		struct rc_diag *diag)
 {
 	static const struct cf_expand_ctx none = {0};
+	struct cf_expand_budget own, *budget;
 
 	if (!ctx)
 		ctx = &none;
+	budget = ctx->budget;
+	if (!budget) {
+		cf_expand_budget_init(&own, 0);
+		budget = &own;
+	}
+	if (budget->exhausted)
+		return NULL;
 	/* all ${...} first, then all $[...] (compat §1.3) */
-	char *setvals_done = expand_pass(text, text, '{', ctx, loc, diag);
+	char *setvals_done = expand_pass(text, text, '{', ctx, budget, loc, diag);
 	if (!setvals_done)
 		return NULL;
-	char *result = expand_pass(setvals_done, text, '[', ctx, loc, diag);
+	char *result = expand_pass(setvals_done, text, '[', ctx, budget, loc, diag);
 	free(setvals_done);
 	return result;
 }

@@ -48,20 +48,6 @@ static bool is_include(const struct cf_stmt *s)
 	       strcmp(s->items[0].text, "include") == 0;
 }
 
-static void stmt_discard(struct cf_stmt *s)
-{
-	for (size_t i = 0; i < s->nitems; i++)
-		free(s->items[i].text);
-	free(s->items);
-	cf_block_free(s->block);
-}
-
-static void append_stmt(struct cf_block *b, struct cf_stmt *s)
-{
-	b->stmts = cf_grow(b->stmts, b->nstmts, sizeof(*b->stmts));
-	b->stmts[b->nstmts++] = *s;
-}
-
 /* Includes are read while the file list is built, so one inside a block
  * would have no well-defined place to go. */
 static void reject_nested_includes(struct include_walk *w, struct cf_block *b)
@@ -74,7 +60,7 @@ static void reject_nested_includes(struct include_walk *w, struct cf_block *b)
 		struct cf_stmt *s = &b->stmts[i];
 		if (is_include(s)) {
 			rc_diag_error(w->diag, &s->loc, "include is only allowed at the top level");
-			stmt_discard(s);
+			cf_stmt_clear(s);
 			continue;
 		}
 		reject_nested_includes(w, s->block);
@@ -147,7 +133,7 @@ static void include_one(struct include_walk *w, struct cf_block *top, const char
 	resolve_block(w, b, name, depth);
 	w->nopen--;
 	for (size_t i = 0; i < b->nstmts; i++)
-		append_stmt(top, &b->stmts[i]);
+		cf_block_append(top, &b->stmts[i]);
 	b->nstmts = 0;
 	cf_block_free(b);
 out:
@@ -227,11 +213,11 @@ static void resolve_block(struct include_walk *w, struct cf_block *top, const ch
 		struct cf_stmt *s = &old[i];
 		if (is_include(s)) {
 			handle_include(w, top, s, file, depth);
-			stmt_discard(s);
+			cf_stmt_clear(s);
 			continue;
 		}
 		reject_nested_includes(w, s->block);
-		append_stmt(top, s);
+		cf_block_append(top, s);
 	}
 	free(old);
 }

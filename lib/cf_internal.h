@@ -41,7 +41,6 @@ struct cf_lexer {
 	bool eof_reported;  /* the lexer already explained the end of file */
 	bool last_was_bad;  /* report a run of bad bytes once */
 	char last_text[48]; /* the last token, for the parser's messages */
-	int last_token;	    /* and its token number (0 at end of file) */
 };
 
 /* What the parser's actions work on. */
@@ -61,6 +60,10 @@ struct cf_block *cf_block_new(void);
 void cf_block_free(struct cf_block *b);
 /* Moves *s into b (s itself is freed; NULL is ignored). */
 void cf_block_take(struct cf_block *b, struct cf_stmt *s);
+/* Copies *s to the end of b, which owns its contents from then on. */
+void cf_block_append(struct cf_block *b, const struct cf_stmt *s);
+/* Frees what *s holds (items, block), not s itself. */
+void cf_stmt_clear(struct cf_stmt *s);
 void cf_stmt_free(struct cf_stmt *s);
 void cf_itemvec_push(struct cf_itemvec *v, enum cf_item_kind kind, char *text,
 		     const struct rc_loc *loc);

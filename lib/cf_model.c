@@ -48,41 +48,11 @@ static char *ar_strdup(struct rcf_config *cfg, const char *s)
 	return p;
 }
 
-/* File names in locations must outlive the tree (the model and the diag
- * keep them), so they are interned for the life of the process; a daemon
- * sees only a handful of distinct config file names. */
-struct interned {
-	struct interned *next;
-	char name[];
-};
-static struct interned *interned_files;
-
-const char *rcf_intern_file(const char *name)
-{
-	if (!name)
-		return NULL;
-	for (struct interned *i = interned_files; i; i = i->next)
-		if (strcmp(i->name, name) == 0)
-			return i->name;
-	size_t l = strlen(name);
-	struct interned *i = rc_xmalloc(sizeof(*i) + l + 1);
-	memcpy(i->name, name, l + 1);
-	i->next = interned_files;
-	interned_files = i;
-	return i->name;
-}
-
-static struct rc_loc mloc(const struct rc_loc *l)
-{
-	struct rc_loc r = *l;
-	r.file = rcf_intern_file(l->file);
-	return r;
-}
-
 /* ---- the builder ---- */
 struct builder {
 	struct rcf_config *cfg;
 	struct rc_diag *diag;
+	struct cf_expand_budget expand_budget; /* for the whole configuration */
 	size_t setval_cap;
 	struct rc_loc setval_loc, default_loc, interface_loc, resolver_loc;
 	bool seen_setval, seen_default, seen_interface, seen_resolver;
@@ -150,9 +120,9 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
 		.setval = setval_lookup,
 		.setval_ctx = b->cfg,
 		.what = "value",
+		.budget = &b->expand_budget,
 	};
-	struct rc_loc l = mloc(loc);
-	char *r = cf_expand(text, &ec, &l, b->diag);
+	char *r = cf_expand(text, &ec, loc, b->diag);
 	if (!r)
 		return NULL;
 	const char *a = ar_strdup(b->cfg, r);
@@ -164,7 +134,7 @@ static const char *expand(struct builder *b, const char *text, const struct rc_l
  * never a string in racoon2; say how to write it. */
 static const char *take_string(struct builder *b, const struct cf_item *it, const char *what)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	if (!is_text(it)) {
 		ERR(b, &l, "expected %s, found %s", what, tok(it));
 		return NULL;
@@ -205,7 +175,7 @@ static long long unit_mul(const struct unit *u, const char *name)
 
 static bool num_text(struct builder *b, const struct cf_item *it, long long *out)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	if (!is_text(it)) {
 		ERR(b, &l, "expected a number, found %s", tok(it));
 		return false;
@@ -246,14 +216,14 @@ static bool scaled(struct builder *b, const struct cf_item *it, size_t n, const 
 		return false;
 	if (n < 2)
 		return true;
-	struct rc_loc l = mloc(&it[1].loc);
+	struct rc_loc l = it[1].loc;
 	long long mul = it[1].kind == CF_WORD ? unit_mul(units, it[1].text) : 0;
 	if (!mul) {
 		ERR(b, &l, "%s is not a %s unit", tok(&it[1]), form);
 		return false;
 	}
 	if (n > 2) {
-		struct rc_loc l2 = mloc(&it[2].loc);
+		struct rc_loc l2 = it[2].loc;
 		ERR(b, &l2, "unexpected %s after the %s value", tok(&it[2]), form);
 		return false;
 	}
@@ -353,7 +323,7 @@ static bool classify_addr(struct builder *b, const char *text, const struct rc_l
 static bool addr_entry(struct builder *b, const struct cf_directive *d, const struct cf_item *it,
 		       size_t n, struct rcf_addrspec *a)
 {
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	a->loc = l;
 	if (is_word(&it[0], "unix")) {
 		if (!(d->flags & CF_D_UNIX)) {
@@ -372,7 +342,7 @@ static bool addr_entry(struct builder *b, const struct cf_directive *d, const st
 		return false;
 	if (n == 1)
 		return true;
-	struct rc_loc l1 = mloc(&it[1].loc);
+	struct rc_loc l1 = it[1].loc;
 	if (!is_word(&it[1], "port") || !(d->flags & CF_D_ADDRPORT)) {
 		ERR(b, &l1, "unexpected %s after the address%s", tok(&it[1]),
 		    (d->flags & CF_D_ADDRPORT) ? " (expected 'port')" : "");
@@ -383,7 +353,7 @@ static bool addr_entry(struct builder *b, const struct cf_directive *d, const st
 		return false;
 	}
 	const char *ptext = take_string(b, &it[2], "a port");
-	struct rc_loc l2 = mloc(&it[2].loc);
+	struct rc_loc l2 = it[2].loc;
 	if (!ptext)
 		return false;
 	if (rc_port_parse(ptext, &a->port) != 0) {
@@ -416,7 +386,7 @@ static const char *class_name(unsigned cls)
 static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_ctx ctx,
 		      const struct cf_item *it, size_t n, struct rcf_alg *a)
 {
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	a->loc = l;
 	if (it[0].kind != CF_WORD) {
 		ERR(b, &l, "expected %s, found %s", class_name(d->alg_class), tok(&it[0]));
@@ -442,7 +412,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		return true;
 	size_t i = 1;
 	if (it[i].kind != CF_COMMA) {
-		struct rc_loc li = mloc(&it[i].loc);
+		struct rc_loc li = it[i].loc;
 		ERR(b, &li, "unexpected %s after algorithm '%s' (expected ',')", tok(&it[i]), name);
 		return false;
 	}
@@ -462,7 +432,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		if (!scaled(b, &it[i], j - i, byte_units, "byte", &v))
 			return false;
 		if (v <= 0) {
-			struct rc_loc li = mloc(&it[i].loc);
+			struct rc_loc li = it[i].loc;
 			ERR(b, &li, "key length must be positive");
 			return false;
 		}
@@ -477,7 +447,7 @@ static bool alg_entry(struct builder *b, const struct cf_directive *d, enum cf_c
 		return false;
 	}
 	if (i + 1 < n) {
-		struct rc_loc li = mloc(&it[i + 1].loc);
+		struct rc_loc li = it[i + 1].loc;
 		ERR(b, &li, "unexpected %s after the key", tok(&it[i + 1]));
 		return false;
 	}
@@ -489,7 +459,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 {
 	bool is_num = it[0].kind == CF_WORD &&
 		      (it[0].text[0] == '-' || (it[0].text[0] >= '0' && it[0].text[0] <= '9'));
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	if (*numeric >= 0 && *numeric != is_num) {
 		ERR(b, &l, "DH group names and numbers cannot be mixed in one list");
 		return false;
@@ -502,7 +472,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 	if (!num_text(b, &it[0], &v))
 		return false;
 	if (n > 1) {
-		struct rc_loc l1 = mloc(&it[1].loc);
+		struct rc_loc l1 = it[1].loc;
 		ERR(b, &l1, "unexpected %s after DH group number", tok(&it[1]));
 		return false;
 	}
@@ -519,7 +489,7 @@ static bool dh_entry(struct builder *b, const struct cf_directive *d, enum cf_ct
 static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, struct rcf_id *id)
 {
 	static const char *const types[] = {"ipaddr", "email", "fqdn", "keyid", "x509_subject"};
-	struct rc_loc l = mloc(&it[0].loc);
+	struct rc_loc l = it[0].loc;
 	id->loc = l;
 	size_t t;
 	for (t = 0; t < RC_ARRAY_SIZE(types); t++)
@@ -535,7 +505,7 @@ static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, stru
 	if (i < n && (is_word(&it[i], "file") || is_word(&it[i], "tag"))) {
 		id->qual = is_word(&it[i], "file") ? RCF_IDQ_FILE : RCF_IDQ_TAG;
 		if (id->type != RCF_ID_KEYID) {
-			struct rc_loc li = mloc(&it[i].loc);
+			struct rc_loc li = it[i].loc;
 			WARN(b, &li, "'%s' qualifier ignored: it only applies to keyid",
 			     it[i].text);
 			id->qual = RCF_IDQ_NONE;
@@ -547,7 +517,7 @@ static bool id_entry(struct builder *b, const struct cf_item *it, size_t n, stru
 		return false;
 	}
 	if (i + 1 < n) {
-		struct rc_loc li = mloc(&it[i + 1].loc);
+		struct rc_loc li = it[i + 1].loc;
 		ERR(b, &li, "unexpected %s after the ID value", tok(&it[i + 1]));
 		return false;
 	}
@@ -564,11 +534,11 @@ struct list_entry {
 static bool list_entries(struct builder *b, const struct cf_stmt *st, struct list_entry **out,
 			 size_t *nout)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	*out = NULL;
 	*nout = 0;
 	if (st->block && st->nitems > 1) {
-		struct rc_loc l1 = mloc(&st->items[1].loc);
+		struct rc_loc l1 = st->items[1].loc;
 		ERR(b, &l1, "'%s' takes either a value or a { list }, not both", st->items[0].text);
 		return false;
 	}
@@ -591,7 +561,7 @@ static bool list_entries(struct builder *b, const struct cf_stmt *st, struct lis
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
 		if (e->block || e->nitems == 0) {
-			struct rc_loc le = mloc(&e->loc);
+			struct rc_loc le = e->loc;
 			ERR(b, &le, "unexpected block inside the list of '%s'", st->items[0].text);
 			free(*out);
 			*out = NULL;
@@ -608,10 +578,10 @@ static bool list_entries(struct builder *b, const struct cf_stmt *st, struct lis
 static bool need_items(struct builder *b, const struct cf_stmt *st, size_t min, size_t max,
 		       const char *expect)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	const char *name = st->items[0].text;
 	if (st->block) {
-		struct rc_loc lb = mloc(&st->block->open_loc);
+		struct rc_loc lb = st->block->open_loc;
 		ERR(b, &lb, "'%s' does not take a block (expected %s)", name, expect);
 		return false;
 	}
@@ -620,7 +590,7 @@ static bool need_items(struct builder *b, const struct cf_stmt *st, size_t min, 
 		return false;
 	}
 	if (st->nitems - 1 > max) {
-		struct rc_loc lx = mloc(&st->items[max + 1].loc);
+		struct rc_loc lx = st->items[max + 1].loc;
 		ERR(b, &lx, "unexpected %s after the value of '%s' (expected %s)",
 		    tok(&st->items[max + 1]), name, expect);
 		return false;
@@ -659,7 +629,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 		if (v->kind == CF_WORD && bool_word(v->text, &f->v))
 			return true;
 		{
-			struct rc_loc l = mloc(&v->loc);
+			struct rc_loc l = v->loc;
 			ERR(b, &l, "%s is not a boolean for '%s' (expected on or off)", tok(v),
 			    d->name);
 		}
@@ -675,7 +645,7 @@ static bool parse_int_form(struct builder *b, const struct cf_directive *d,
 			if (d->words[i]) {
 				f->v = d->values[i];
 			} else {
-				struct rc_loc l = mloc(&v->loc);
+				struct rc_loc l = v->loc;
 				ERR(b, &l, "%s is not valid for '%s' (expected one of: %s)", tok(v),
 				    d->name, expect);
 				ok = false;
@@ -699,9 +669,9 @@ static bool parse_strlist(struct builder *b, const struct cf_stmt *st, struct rc
 	f->v = ar_array(b->cfg, n, sizeof(*f->v));
 	f->locs = ar_array(b->cfg, n, sizeof(*f->locs));
 	for (size_t i = 0; i < n; i++) {
-		f->locs[i] = mloc(&e[i].it[0].loc);
+		f->locs[i] = e[i].it[0].loc;
 		if (e[i].n != 1) {
-			struct rc_loc l = mloc(&e[i].it[1].loc);
+			struct rc_loc l = e[i].it[1].loc;
 			ERR(b, &l, "unexpected %s: one %s per entry", tok(&e[i].it[1]), what);
 			ok = false;
 		} else if (!(f->v[i] = take_string(b, &e[i].it[0], what))) {
@@ -782,7 +752,7 @@ static bool parse_kmplist(struct builder *b, const struct cf_stmt *st, struct rc
 	f->n = n;
 	f->v = ar_array(b->cfg, n, sizeof(*f->v));
 	for (size_t i = 0; i < n; i++) {
-		struct rc_loc l = mloc(&e[i].it[0].loc);
+		struct rc_loc l = e[i].it[0].loc;
 		size_t k;
 		for (k = 0; k < 3; k++)
 			if (is_word(&e[i].it[0], kmps[k]))
@@ -812,7 +782,7 @@ static bool parse_pubkey(struct builder *b, const struct cf_directive *d, const 
 		if (is_word(v, types[t]))
 			break;
 	if (t == 3) {
-		struct rc_loc l = mloc(&v->loc);
+		struct rc_loc l = v->loc;
 		ERR(b, &l, "%s is not a public key type (x509pem, pkcs12, ascii)", tok(v));
 		return false;
 	}
@@ -855,7 +825,7 @@ static bool parse_script(struct builder *b, const struct cf_stmt *st, struct rcf
 	if (!list_entries(b, st, &e, &n))
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		struct rc_loc l = mloc(&e[i].it[0].loc);
+		struct rc_loc l = e[i].it[0].loc;
 		size_t k;
 		for (k = 0; k < RC_ARRAY_SIZE(script_events); k++)
 			if (is_word(&e[i].it[0], script_events[k].word))
@@ -944,7 +914,7 @@ static bool parse_ulp(struct builder *b, const struct cf_stmt *st, struct rcf_ul
 	if (!need_items(b, st, 1, 3, "a protocol name or number, then up to two numbers"))
 		return false;
 	const struct cf_item *v = st->items + 1;
-	struct rc_loc l = mloc(&v->loc);
+	struct rc_loc l = v->loc;
 	const char *name = take_string(b, v, "a protocol");
 	if (!name)
 		return false;
@@ -963,7 +933,7 @@ static bool parse_ulp(struct builder *b, const struct cf_stmt *st, struct rcf_ul
 	f->nparams = (int)st->nitems - 2;
 	for (int i = 0; i < f->nparams; i++) {
 		long long n;
-		struct rc_loc li = mloc(&v[1 + i].loc);
+		struct rc_loc li = v[1 + i].loc;
 		if (!num_text(b, &v[1 + i], &n))
 			return false;
 		if (n < 0 || n > 65535) {
@@ -981,7 +951,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 
 static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct cf_item *it)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	const char *what = cf_ctx_info(ctx)->what;
 	char valid[256];
 	if (cf_schema_valid_in(it->text, valid, sizeof(valid))) {
@@ -1002,13 +972,13 @@ static void unknown_directive(struct builder *b, enum cf_ctx ctx, const struct c
 
 static bool needs_block(struct builder *b, const struct cf_stmt *st, size_t nitems)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (!st->block) {
 		ERR(b, &l, "'%s' needs a block { ... }", st->items[0].text);
 		return false;
 	}
 	if (st->nitems > nitems) {
-		struct rc_loc lx = mloc(&st->items[nitems].loc);
+		struct rc_loc lx = st->items[nitems].loc;
 		ERR(b, &lx, "unexpected %s before '{'", tok(&st->items[nitems]));
 		return false;
 	}
@@ -1018,7 +988,7 @@ static bool needs_block(struct builder *b, const struct cf_stmt *st, size_t nite
 static void kmp_block(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st,
 		      struct rcf_kmp *kmp)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (kmp->present) {
 		char w[256];
 		ERR(b, &l, "duplicate %s block in this remote (first at %s)", d->name,
@@ -1077,7 +1047,7 @@ static bool parse_value(struct builder *b, enum cf_ctx ctx, const struct cf_dire
 static void directive(struct builder *b, enum cf_ctx ctx, const struct cf_directive *d,
 		      const struct cf_stmt *st, void *obj)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	void *field = (char *)obj + d->off;
 	char w[256];
 
@@ -1156,7 +1126,7 @@ static bool missing_semicolon(struct builder *b, enum cf_ctx ctx, const struct c
 		if (it->kind != CF_WORD || it->loc.line <= prev->loc.line ||
 		    !cf_schema_find(ctx, it->text))
 			continue;
-		struct rc_loc l = mloc(&prev->loc);
+		struct rc_loc l = prev->loc;
 		if (!strchr(prev->text, '\n'))
 			l.col += (int)strlen(prev->text) + (prev->kind == CF_QSTR ? 2 : 0);
 		ERR(b, &l, "missing ';' after %s (before '%s' on line %d)", tok(prev), it->text,
@@ -1170,14 +1140,14 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 {
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *st = &blk->stmts[i];
-		struct rc_loc l = mloc(&st->loc);
+		struct rc_loc l = st->loc;
 		if (st->nitems == 0) {
 			ERR(b, &l, "a block needs a directive name before '{'");
 			continue;
 		}
 		const struct cf_item *it = &st->items[0];
 		if (it->kind != CF_WORD) {
-			struct rc_loc li = mloc(&it->loc);
+			struct rc_loc li = it->loc;
 			ERR(b, &li, "expected a directive in the %s, found %s",
 			    cf_ctx_info(ctx)->what, tok(it));
 			continue;
@@ -1188,7 +1158,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 			continue;
 		}
 		if (d->alias_of) {
-			struct rc_loc li = mloc(&it->loc);
+			struct rc_loc li = it->loc;
 			WARN(b, &li, "'%s' is the documentation's spelling; the directive is '%s'",
 			     d->name, d->alias_of);
 			d = cf_schema_find(ctx, d->alias_of);
@@ -1203,7 +1173,7 @@ static void process_block(struct builder *b, enum cf_ctx ctx, const struct cf_bl
 static bool once_section(struct builder *b, const struct cf_stmt *st, bool *seen,
 			 struct rc_loc *first, const char *what)
 {
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (*seen) {
 		char w[256];
 		ERR(b, &l, "duplicate %s section (the first is at %s)", what,
@@ -1215,10 +1185,15 @@ static bool once_section(struct builder *b, const struct cf_stmt *st, bool *seen
 	return true;
 }
 
+/* setvals are looked up by name through the index of cf_model_build */
+static const struct rcf_setval *setval_find(const struct rcf_config *cfg, const char *name);
+/* Index the setval just added; all of them when the array moved. */
+static void setval_index(struct rcf_config *cfg, bool moved);
+
 static void add_setval(struct builder *b, const struct cf_item *name, const struct cf_item *val)
 {
 	struct rcf_config *cfg = b->cfg;
-	struct rc_loc l = mloc(&name->loc);
+	struct rc_loc l = name->loc;
 	if (!is_text(name) || !is_text(val)) {
 		ERR(b, &l, "a setval entry is NAME VALUE");
 		return;
@@ -1229,20 +1204,20 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 		return;
 	}
 	if (val->kind == CF_WORD && cf_is_keyword(val->text)) {
-		struct rc_loc lv = mloc(&val->loc);
+		struct rc_loc lv = val->loc;
 		ERR(b, &lv, "'%s' is a reserved word; write \"%s\" to use it as a value", val->text,
 		    val->text);
 		return;
 	}
-	for (size_t i = 0; i < cfg->nsetvals; i++)
-		if (strcmp(cfg->setvals[i].name, name->text) == 0) {
-			char w[256];
-			WARN(b, &l,
-			     "setval '%s' is already defined at %s; the first definition is used",
-			     name->text, where(&cfg->setvals[i].loc, w, sizeof(w)));
-			return;
-		}
-	if (cfg->nsetvals == b->setval_cap) {
+	const struct rcf_setval *first = setval_find(cfg, name->text);
+	if (first) {
+		char w[256];
+		WARN(b, &l, "setval '%s' is already defined at %s; the first definition is used",
+		     name->text, where(&first->loc, w, sizeof(w)));
+		return;
+	}
+	bool moved = cfg->nsetvals == b->setval_cap;
+	if (moved) {
 		b->setval_cap = b->setval_cap ? 2 * b->setval_cap : 16;
 		cfg->setvals = rc_xreallocarray(cfg->setvals, b->setval_cap, sizeof(*cfg->setvals));
 	}
@@ -1250,6 +1225,7 @@ static void add_setval(struct builder *b, const struct cf_item *name, const stru
 	s->name = ar_strdup(cfg, name->text);
 	s->value = ar_strdup(cfg, val->text);
 	s->loc = l;
+	setval_index(cfg, moved);
 }
 
 static void setval_section(struct builder *b, const struct cf_stmt *st)
@@ -1258,7 +1234,7 @@ static void setval_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	if (!st->block) {
 		if (st->nitems != 3) {
-			struct rc_loc l = mloc(&st->items[0].loc);
+			struct rc_loc l = st->items[0].loc;
 			ERR(b, &l, "setval needs NAME VALUE or a { NAME VALUE; ... } block");
 			return;
 		}
@@ -1269,7 +1245,7 @@ static void setval_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
+		struct rc_loc l = e->loc;
 		if (e->block || e->nitems != 2) {
 			ERR(b, &l, "a setval entry is NAME VALUE");
 			continue;
@@ -1294,7 +1270,7 @@ static void default_section(struct builder *b, const struct cf_stmt *st)
 		return;
 	for (size_t i = 0; i < st->block->nstmts; i++) {
 		const struct cf_stmt *e = &st->block->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
+		struct rc_loc l = e->loc;
 		if (e->nitems == 0 || e->items[0].kind != CF_WORD) {
 			ERR(b, &l, "expected remote, policy, ipsec or sa in the default section");
 			continue;
@@ -1339,7 +1315,7 @@ static void default_section(struct builder *b, const struct cf_stmt *st)
 
 static bool pool_end(struct builder *b, const struct cf_item *it, struct rc_addr *a)
 {
-	struct rc_loc l = mloc(&it->loc);
+	struct rc_loc l = it->loc;
 	const char *text = take_string(b, it, "an address");
 	char err[128];
 	if (!text)
@@ -1356,8 +1332,10 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 	p->v = ar_array(b->cfg, blk->nstmts, sizeof(*p->v));
 	for (size_t i = 0; i < blk->nstmts; i++) {
 		const struct cf_stmt *e = &blk->stmts[i];
-		struct rc_loc l = mloc(&e->loc);
-		if (e->nitems == 1 && is_text(&e->items[0]) && strchr(e->items[0].text + 1, '-')) {
+		struct rc_loc l = e->loc;
+		/* "A-B" written as one word (text + 1 is only valid when text is not empty) */
+		if (e->nitems == 1 && is_text(&e->items[0]) && e->items[0].text[0] &&
+		    strchr(e->items[0].text + 1, '-')) {
 			ERR(b, &l, "'%s' is not an address range; write spaces around '-' (A - B)",
 			    e->items[0].text);
 			continue;
@@ -1390,7 +1368,7 @@ static void pool_body(struct builder *b, const struct cf_block *blk, struct rcf_
 static void named_section(struct builder *b, const struct cf_directive *d, const struct cf_stmt *st)
 {
 	struct rcf_config *cfg = b->cfg;
-	struct rc_loc l = mloc(&st->items[0].loc);
+	struct rc_loc l = st->items[0].loc;
 	if (st->nitems < 2) {
 		ERR(b, &l, "%s needs a name", d->name);
 		return;
@@ -1398,7 +1376,7 @@ static void named_section(struct builder *b, const struct cf_directive *d, const
 	const char *name = take_string(b, &st->items[1], "a name");
 	if (!name || !needs_block(b, st, 2))
 		return;
-	struct rc_loc ln = mloc(&st->items[1].loc);
+	struct rc_loc ln = st->items[1].loc;
 	void *obj;
 	switch (d->child) {
 	case CF_CTX_REMOTE: {
@@ -1444,7 +1422,7 @@ static void named_section(struct builder *b, const struct cf_directive *d, const
 
 static void top_statement(struct builder *b, const struct cf_stmt *st)
 {
-	struct rc_loc l = mloc(&st->loc);
+	struct rc_loc l = st->loc;
 	if (st->nitems == 0 || st->items[0].kind != CF_WORD) {
 		ERR(b, &l, "expected a section name (remote, selector, policy, ...)%s%s",
 		    st->nitems ? ", found " : "", st->nitems ? tok(&st->items[0]) : "");
@@ -1764,6 +1742,7 @@ static void check_duplicate_names(struct builder *b)
 }
 
 /* ---- entry points ---- */
+static void index_alloc(struct rcf_config *cfg);
 static void index_build(struct rcf_config *cfg);
 static void index_free(struct rcf_config *cfg);
 
@@ -1775,6 +1754,8 @@ struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon da
 	const struct cf_block *top = &tree->top;
 
 	cfg->daemon = daemon;
+	index_alloc(cfg);
+	cf_expand_budget_init(&b.expand_budget, tree->ntokens);
 	for (size_t i = 0; i < top->nstmts; i++) {
 		const struct cf_stmt *st = &top->stmts[i];
 		if (st->nitems > 0 && is_word(&st->items[0], "setval"))
@@ -1816,10 +1797,11 @@ void rcf_free(struct rcf_config *cfg)
 /* Name lookups go through one hash table per kind, so resolving N selectors
  * against N policies is not N^2 string compares.  Every kind's struct starts
  * with its name; the first definition in file order is the one indexed. */
-enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_COUNT };
+enum { IX_REMOTE, IX_SELECTOR, IX_POLICY, IX_IPSEC, IX_SA, IX_POOL, IX_SETVAL, IX_COUNT };
 
 struct name_table {
-	size_t cap; /* power of two, at least twice the entries */
+	size_t cap; /* 0, or a power of two at least twice n */
+	size_t n;
 	void **slots;
 };
 
@@ -1836,47 +1818,99 @@ static const char *name_of(const void *obj)
 	return *(const char *const *)obj;
 }
 
-static void table_build(struct name_table *t, void *const *objs, size_t n)
+/* The slot holding `name`, or the empty one where it would go. */
+static void **table_slot(const struct name_table *t, const char *name)
 {
-	t->cap = 16;
-	while (t->cap < 2 * n)
-		t->cap *= 2;
-	t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
-	for (size_t i = 0; i < n; i++) {
-		size_t k = hash_name(name_of(objs[i])) & (t->cap - 1);
-		while (t->slots[k] && strcmp(name_of(t->slots[k]), name_of(objs[i])) != 0)
-			k = (k + 1) & (t->cap - 1);
-		if (!t->slots[k])
-			t->slots[k] = objs[i];
+	size_t k = hash_name(name) & (t->cap - 1);
+	while (t->slots[k] && strcmp(name_of(t->slots[k]), name) != 0)
+		k = (k + 1) & (t->cap - 1);
+	return &t->slots[k];
+}
+
+/* Indexes obj unless its name is there already (the first one stays). */
+static void table_add(struct name_table *t, void *obj)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct name_table old = *t;
+		t->cap = old.cap ? 2 * old.cap : 16;
+		t->slots = rc_xcalloc(t->cap, sizeof(*t->slots));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i])
+				*table_slot(t, name_of(old.slots[i])) = old.slots[i];
+		free(old.slots);
 	}
+	void **slot = table_slot(t, name_of(obj));
+	if (!*slot) {
+		*slot = obj;
+		t->n++;
+	}
+}
+
+static void table_clear(struct name_table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
 }
 
 static void *table_find(const struct name_table *t, const char *name)
 {
-	size_t k = hash_name(name) & (t->cap - 1);
-	for (; t->slots[k]; k = (k + 1) & (t->cap - 1))
-		if (strcmp(name_of(t->slots[k]), name) == 0)
-			return t->slots[k];
+	return t->cap ? *table_slot(t, name) : NULL;
+}
+
+static void table_build(struct name_table *t, void *const *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		table_add(t, objs[i]);
+}
+
+static struct name_table *index_of(const struct rcf_config *cfg)
+{
+	return cfg->name_index;
+}
+
+/* Allocated when the build starts: setvals are indexed as they are read. */
+static void index_alloc(struct rcf_config *cfg)
+{
+	cfg->name_index = rc_xcalloc(IX_COUNT, sizeof(struct name_table));
+}
+
+static const struct rcf_setval *setval_find(const struct rcf_config *cfg, const char *name)
+{
+	if (!cfg || !name)
+		return NULL;
+	if (cfg->name_index)
+		return table_find(&index_of(cfg)[IX_SETVAL], name);
+	for (size_t i = 0; i < cfg->nsetvals; i++)
+		if (strcmp(cfg->setvals[i].name, name) == 0)
+			return &cfg->setvals[i];
 	return NULL;
+}
+
+static void setval_index(struct rcf_config *cfg, bool moved)
+{
+	struct name_table *t = &index_of(cfg)[IX_SETVAL];
+	if (moved)
+		table_clear(t);
+	for (size_t i = moved ? 0 : cfg->nsetvals - 1; i < cfg->nsetvals; i++)
+		table_add(t, &cfg->setvals[i]);
 }
 
 static void index_build(struct rcf_config *cfg)
 {
-	struct name_table *ix = rc_xcalloc(IX_COUNT, sizeof(*ix));
+	struct name_table *ix = index_of(cfg);
 	table_build(&ix[IX_REMOTE], (void *const *)cfg->remotes, cfg->nremotes);
 	table_build(&ix[IX_SELECTOR], (void *const *)cfg->selectors, cfg->nselectors);
 	table_build(&ix[IX_POLICY], (void *const *)cfg->policies, cfg->npolicies);
 	table_build(&ix[IX_IPSEC], (void *const *)cfg->ipsecs, cfg->nipsecs);
 	table_build(&ix[IX_SA], (void *const *)cfg->sas, cfg->nsas);
 	table_build(&ix[IX_POOL], (void *const *)cfg->pools, cfg->npools);
-	cfg->name_index = ix;
 }
 
 static void index_free(struct rcf_config *cfg)
 {
 	struct name_table *ix = cfg->name_index;
 	for (int i = 0; ix && i < IX_COUNT; i++)
-		free(ix[i].slots);
+		table_clear(&ix[i]);
 	free(ix);
 	cfg->name_index = NULL;
 }
@@ -1902,10 +1936,8 @@ FIND(rcf_pool_find, rcf_pool, pools, npools, IX_POOL)
 
 const char *rcf_setval_get(const struct rcf_config *cfg, const char *name)
 {
-	for (size_t i = 0; cfg && i < cfg->nsetvals; i++)
-		if (strcmp(cfg->setvals[i].name, name) == 0)
-			return cfg->setvals[i].value;
-	return NULL;
+	const struct rcf_setval *s = setval_find(cfg, name);
+	return s ? s->value : NULL;
 }
 
 const struct rcf_kmp *rcf_kmp_get(const struct rcf_remote *rm, enum rcf_kmp_proto p)

@@ -10,8 +10,6 @@
  * incomplete when errors were added). */
 struct rcf_config *cf_model_build(const struct cf_tree *tree, enum rcf_daemon daemon,
 				  struct rc_diag *diag);
-/* A copy of a file name that lives as long as the process. */
-const char *rcf_intern_file(const char *name);
 /* MY_IP%eth0 -> RCF_MY_IP and "eth0" (pointer into text), or NONE. */
 enum rcf_macro rcf_macro_parse(const char *text, const char **ifname);
 /* Built-in protocol names (tcp, icmp6, ...) -> number, or -1. */

@@ -29,7 +29,7 @@ struct cf_block *cf_block_new(void)
 	return rc_xcalloc(1, sizeof(struct cf_block));
 }
 
-static void stmt_clear(struct cf_stmt *s)
+void cf_stmt_clear(struct cf_stmt *s)
 {
 	for (size_t i = 0; i < s->nitems; i++)
 		free(s->items[i].text);
@@ -42,7 +42,7 @@ void cf_block_free(struct cf_block *b)
 	if (!b)
 		return;
 	for (size_t i = 0; i < b->nstmts; i++)
-		stmt_clear(&b->stmts[i]);
+		cf_stmt_clear(&b->stmts[i]);
 	free(b->stmts);
 	free(b);
 }
@@ -51,16 +51,21 @@ void cf_stmt_free(struct cf_stmt *s)
 {
 	if (!s)
 		return;
-	stmt_clear(s);
+	cf_stmt_clear(s);
 	free(s);
+}
+
+void cf_block_append(struct cf_block *b, const struct cf_stmt *s)
+{
+	b->stmts = cf_grow(b->stmts, b->nstmts, sizeof(*b->stmts));
+	b->stmts[b->nstmts++] = *s;
 }
 
 void cf_block_take(struct cf_block *b, struct cf_stmt *s)
 {
 	if (!s)
 		return;
-	b->stmts = cf_grow(b->stmts, b->nstmts, sizeof(*b->stmts));
-	b->stmts[b->nstmts++] = *s;
+	cf_block_append(b, s);
 	free(s);
 }
 
@@ -220,6 +225,7 @@ struct cf_tree *cf_parse_file(const char *path, const struct cf_parse_opts *opts
 	real = realpath(path, NULL);
 	cf_resolve_includes(t, &t->top, file, real ? real : path, opts, &budget, diag);
 	free(real);
+	t->ntokens = CF_MAX_TOKENS - budget.tokens_left;
 	return t;
 }
 
@@ -235,6 +241,7 @@ struct cf_tree *cf_parse_string(const char *name, const char *text,
 		opts = &defaults;
 	adopt_top(t, cf_parse_buffer(file, text, strlen(text), &budget, diag), file);
 	cf_resolve_includes(t, &t->top, NULL, NULL, opts, &budget, diag);
+	t->ntokens = CF_MAX_TOKENS - budget.tokens_left;
 	return t;
 }
 
@@ -243,7 +250,7 @@ void cf_tree_free(struct cf_tree *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->top.nstmts; i++)
-		stmt_clear(&t->top.stmts[i]);
+		cf_stmt_clear(&t->top.stmts[i]);
 	free(t->top.stmts);
 	free(t->files); /* the names themselves stay interned */
 	free(t);

@@ -68,6 +68,7 @@ struct cf_tree {
 	 * diagnostics holding them) stay valid after cf_tree_free(). */
 	size_t nfiles;
 	char **files;
+	size_t ntokens; /* read in all, includes counted */
 };
 
 struct cf_parse_opts {

@@ -24,11 +24,12 @@ void rc_diag_verror(struct rc_diag *d, enum rc_diag_level lvl, const struct rc_l
 {
 	int max = d->max_errors > 0 ? d->max_errors : 100;
 
-	if (lvl == RC_DIAG_ERROR)
-		d->nerrors++;
-	else
-		d->nwarnings++;
-	if (lvl == RC_DIAG_ERROR && d->nerrors > max)
+	int *count = lvl == RC_DIAG_ERROR ? &d->nerrors : &d->nwarnings;
+
+	/* a file that repeats one mistake a million times must not make the
+	 * list, its sort and its printing (which rereads the file for every
+	 * entry) cost more than the first hundred say */
+	if (++*count > max)
 		return;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
@@ -156,4 +157,6 @@ void rc_diag_print(const struct rc_diag *d, FILE *out, int show_source)
 	int max = d->max_errors > 0 ? d->max_errors : 100;
 	if (d->nerrors > max)
 		fprintf(out, "(%d more errors not shown)\n", d->nerrors - max);
+	if (d->nwarnings > max)
+		fprintf(out, "(%d more warnings not shown)\n", d->nwarnings - max);
 }

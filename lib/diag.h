@@ -29,7 +29,8 @@ struct rc_diag {
 	struct rc_diag_entry *v;
 	size_t n, cap;
 	int nerrors, nwarnings;
-	int max_errors; /* stop recording errors past this many; 0 = 100 */
+	int max_errors; /* stop recording errors, and warnings, past this
+			 * many of each (still counted); 0 = 100 */
 };
 
 void rc_diag_init(struct rc_diag *d);

@@ -17,6 +17,11 @@
  * Where we differ from racoon2's language on purpose (for racoon2.conf(5)):
  *   - a setval value may use another setval ("${OTHER}"); a reference
  *     cycle is an error naming the chain.  Duplicate setval names warn.
+ *   - expansion is bounded: 64 KiB per string, and per configuration
+ *     65536 substitutions plus 4 per token and 64 MiB written in all
+ *     (values that repeat each other could otherwise run for hours).
+ *   - a NUL byte inside a quoted string is an error (it used to cut the
+ *     string short).
  *   - the documentation's spellings padlen_random, max_pad_len and (IKEv2
  *     integrity/PRF) sha2_256/384/512 are accepted with a warning.
  *   - new unreserved algorithm words: aes{128,192,256}_gcm{16,12,8},

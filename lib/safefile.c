@@ -52,7 +52,9 @@ int rc_read_secret_file(const char *path, bool secret, size_t maxlen, unsigned c
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer (a
+	 * regular file reads the same either way) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return rc_set_err(err, errlen, "%s", strerror(errno));
 	/* check the file we opened, not the path again */

@@ -53,6 +53,16 @@ static void prefix_match(void **state)
 	rc_addr_mask(&a);
 	char buf[RC_ADDR_STRLEN];
 	assert_string_equal(rc_addr_str(&a, buf, sizeof(buf)), "192.0.0.0/20");
+	/* a prefix length longer than the address (from a kernel message, say)
+	 * counts as the full length; it once compared bytes past the address */
+	rc_addr_parse("192.0.2.77", &a, NULL, 0);
+	rc_addr_parse("192.0.2.77", &n, NULL, 0);
+	n.prefixlen = 255;
+	assert_true(rc_addr_in_prefix(&a, &n));
+	rc_addr_parse("2001:db8::1", &a, NULL, 0);
+	rc_addr_parse("2001:db8::2", &n, NULL, 0);
+	n.prefixlen = 200;
+	assert_false(rc_addr_in_prefix(&a, &n));
 }
 
 static void ports(void **state)

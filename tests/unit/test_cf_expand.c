@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cf_expand.h"
 #include "util.h"
@@ -188,10 +189,18 @@ static void cycles(void **state)
 static char chain_values[40][32];
 
 /* D0 = ${D1}${D1}, ..., D29 = "xxxxxxxx": 2^29 * 8 bytes if unchecked.
+ * Z0 = ${Z1}${Z1}, ..., Z29 = "": 2^30 substitutions that add nothing.
  * L0 = ${L1}, ..., L39 = "end": a long chain without a cycle. */
 static const char *generated(const char *name, void *unused)
 {
 	int i;
+
+	if (sscanf(name, "Z%d", &i) == 1 && i >= 0 && i < 30) {
+		if (i == 29)
+			return "";
+		snprintf(chain_values[i], sizeof(chain_values[i]), "${Z%d}${Z%d}", i + 1, i + 1);
+		return chain_values[i];
+	}
 
 	if (sscanf(name, "D%d", &i) == 1 && i >= 0 && i < 30) {
 		if (i == 29)
@@ -229,6 +238,54 @@ static void limits(void **state)
 	rc_diag_free(&d);
 }
 
+static void budget(void **state)
+{
+	struct cf_expand_ctx c = {.setval = generated};
+	struct cf_expand_budget b;
+	struct rc_diag d;
+	char *got;
+
+	/* empty values never reach the length limit; this once ran for hours */
+	alarm(60);
+	fails_with(&c, "${Z0}",
+		   "too many variable substitutions (more than 65536) expanding '${Z0}'");
+	alarm(0);
+
+	/* in proportion to the configuration */
+	cf_expand_budget_init(&b, 1000);
+	assert_int_equal(b.substitutions, 65536 + 4 * 1000);
+
+	/* a budget shared by the strings of one configuration: said once */
+	cf_expand_budget_init(&b, 0);
+	b.substitutions_left = 3;
+	c.budget = &b;
+	rc_diag_init(&d);
+	got = cf_expand("${L37}", &c, &here, &d); /* L37, L38, L39 */
+	assert_string_equal(got, "end");
+	free(got);
+	assert_null(cf_expand("${L39}", &c, &here, &d));
+	assert_null(cf_expand("${L39}", &c, &here, &d));
+	assert_int_equal(d.nerrors, 1);
+	assert_string_equal(d.v[0].msg,
+			    "too many variable substitutions (more than 65536) expanding '${L39}'");
+	rc_diag_free(&d);
+
+	/* every byte written counts, in both passes, failed strings too */
+	cf_expand_budget_init(&b, 0);
+	b.bytes_left = 600;
+	rc_diag_init(&d);
+	got = cf_expand("${D24}", &c, &here, &d); /* 256 bytes, twice */
+	assert_int_equal(strlen(got), 256);
+	free(got);
+	assert_int_equal(b.bytes_left, 600 - 2 * 256);
+	assert_null(cf_expand("${D24}", &c, &here, &d));
+	assert_null(cf_expand("x${A}", &c, &here, &d));
+	assert_int_equal(d.nerrors, 1);
+	assert_string_equal(d.v[0].msg,
+			    "variables expand to more than 64 MiB in all (at '${D24}')");
+	rc_diag_free(&d);
+}
+
 static void has_vars(void **state)
 {
 	assert_true(cf_has_vars("a${b}"));
@@ -250,6 +307,7 @@ int main(void)
 		cmocka_unit_test(no_setval_table),
 		cmocka_unit_test(cycles),
 		cmocka_unit_test(limits),
+		cmocka_unit_test(budget),
 		cmocka_unit_test(has_vars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

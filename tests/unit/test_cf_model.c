@@ -428,6 +428,40 @@ static void setval_forms(void **state)
 	done(c, &d);
 }
 
+/* 100000 setvals, each used once: names go through an index (a list
+ * searched on every definition and use took some 15 s here) */
+static void many_setvals(void **state)
+{
+	enum { N = 100000 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct rc_diag d;
+
+	fputs("setval {\n", f);
+	for (int i = 0; i < N; i++)
+		fprintf(f, " V%d \"v%d\";\n", i, i);
+	fputs(" V0 \"again\";\n};\nremote r { ikev2 { peers_id {\n", f);
+	for (int i = N - 1; i >= 0; i--)
+		fprintf(f, " fqdn \"${V%d}\";\n", i);
+	fputs("}; }; };\n", f);
+	fclose(f);
+	alarm(20); /* 0.4 s here, 2 s under ASan; some 30 s before the index */
+	struct rcf_config *c = must_load(text, RCF_FOR_IKED, &d);
+	alarm(0);
+	assert_int_equal(c->nsetvals, N);
+	assert_string_equal(rcf_setval_get(c, "V0"), "v0");
+	assert_string_equal(rcf_setval_get(c, "V99999"), "v99999");
+	assert_null(rcf_setval_get(c, "V100000"));
+	const struct rcf_kmp *k = rcf_ikev2_get(rcf_remote_find(c, "r"));
+	assert_int_equal(k->peers_id.n, N);
+	assert_string_equal(k->peers_id.v[0].value, "v99999");
+	assert_string_equal(k->peers_id.v[N - 1].value, "v0");
+	assert_diag(&d, RC_DIAG_WARNING, N + 2, 2, "already defined at t.conf:2:2");
+	done(c, &d);
+	free(text);
+}
+
 static void duplicates(void **state)
 {
 	struct rc_diag d;
@@ -605,6 +639,7 @@ int main(void)
 		cmocka_unit_test(algorithms_and_extensions),
 		cmocka_unit_test(provide_request_and_pools),
 		cmocka_unit_test(setval_forms),
+		cmocka_unit_test(many_setvals),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(psk_file_safety),
 		cmocka_unit_test(key_and_password_file_safety),

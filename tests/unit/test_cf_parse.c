@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cf_tree.h"
 #include "util.h"
@@ -208,6 +209,32 @@ static void bad_characters(void **state)
 	expect("a\x01;", "", "1:2: unexpected character '\\x01'\n");
 }
 
+/* Only a file can hold a NUL byte; one inside quotes once cut the string
+ * short without a word ("/etc/key\0.old" read as "/etc/key"). */
+static void nul_bytes(void **state)
+{
+	static const char text[] = "a \"/etc/key\0.old\";\nb\0;\nc;\n";
+	char path[] = "/tmp/test_cf_parse.XXXXXX";
+	int fd = mkstemp(path);
+	struct rc_diag d;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	rc_diag_init(&d);
+	struct cf_tree *t = cf_parse_file(path, &no_safe, &d);
+	assert_non_null(t);
+	char *got_dump = dump(t), *got_diag = diag_text(&d);
+	assert_string_equal(got_dump, "c;\n");
+	assert_string_equal(got_diag, "1:3: quoted string holds a NUL byte\n"
+				      "2:2: unexpected character '\\x00'\n");
+	free(got_dump);
+	free(got_diag);
+	cf_tree_free(t);
+	rc_diag_free(&d);
+	unlink(path);
+}
+
 static void unterminated_string(void **state)
 {
 	expect("a;\nb \"abc;\nc;\n", "a;\n", "2:3: unterminated quoted string (no closing '\"')\n");
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test(script_semicolons),
 		cmocka_unit_test(unquoted_dollar),
 		cmocka_unit_test(bad_characters),
+		cmocka_unit_test(nul_bytes),
 		cmocka_unit_test(unterminated_string),
 		cmocka_unit_test(brace_errors),
 		cmocka_unit_test(every_error_reported),

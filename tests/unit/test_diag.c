@@ -78,12 +78,47 @@ static void error_cap(void **state)
 	rc_diag_free(&d);
 }
 
+static void warning_cap(void **state)
+{
+	struct rc_diag d;
+	rc_diag_init(&d);
+	d.max_errors = 2;
+	for (int i = 0; i < 5; i++)
+		rc_diag_warn(&d, NULL, "w%d", i);
+	rc_diag_error(&d, NULL, "e");
+	assert_int_equal(d.nwarnings, 5);
+	assert_int_equal(d.nerrors, 1);
+	assert_int_equal((int)d.n, 3);
+	char *out = print_to_string(&d, 0);
+	assert_non_null(strstr(out, "(3 more warnings not shown)"));
+	free(out);
+	rc_diag_free(&d);
+
+	/* a config repeating one warning 200000 times: sorted and printed at
+	 * once (the list, sorted by insertion, once took minutes) */
+	struct rc_loc loc = {"a.conf", 0, 1};
+	rc_diag_init(&d);
+	alarm(30);
+	for (int i = 200000; i > 0; i--) {
+		loc.line = i;
+		rc_diag_warn(&d, &loc, "duplicate");
+	}
+	rc_diag_sort(&d);
+	out = print_to_string(&d, 1);
+	alarm(0);
+	assert_int_equal((int)d.n, 100);
+	assert_non_null(strstr(out, "(199900 more warnings not shown)"));
+	free(out);
+	rc_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sorted_by_file_then_position),
 		cmocka_unit_test(caret_under_column),
 		cmocka_unit_test(error_cap),
+		cmocka_unit_test(warning_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,6 +160,18 @@ static void read_secret(void **state)
 	assert_int_equal(
 		rc_read_secret_file("/nonexistent", true, 100, &data, &len, err, sizeof(err)), -1);
 	assert_string_equal(err, "No such file or directory");
+
+	/* a FIFO in place of the key: refused at once (open once waited for
+	 * a writer, which would hang the daemon) */
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	assert_int_equal(rc_read_secret_file(fifo, true, 100, &data, &len, err, sizeof(err)), -1);
+	assert_string_equal(err, "not a regular file");
+	assert_int_equal(rc_read_secret_file(fifo, false, 100, &data, &len, err, sizeof(err)), -1);
+	assert_string_equal(err, "not a regular file");
+	alarm(0);
 }
 
 int main(void)

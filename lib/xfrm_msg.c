@@ -505,7 +505,8 @@ int xm_build_sa_id(void *buf, size_t cap, uint16_t type, const struct rk_sa_id *
 		return fail(why, -EINVAL, "not an SA lookup message");
 	if (!proto_ok(id->proto))
 		return fail(why, -EINVAL, "SA protocol must be ESP, AH or IPComp");
-	if (!family_ok(id->dst.family) || id->src.family != id->dst.family)
+	if (!family_ok(id->dst.family) ||
+	    (id->src.family != AF_UNSPEC && id->src.family != id->dst.family))
 		return fail(why, -EINVAL, "SA addresses must be both IPv4 or both IPv6");
 	void *body;
 	struct nlmsghdr *nlh = put_msg(buf, cap, type, REQ_FLAGS, sizeof(struct xfrm_usersa_id),
@@ -519,6 +520,8 @@ int xm_build_sa_id(void *buf, size_t cap, uint16_t type, const struct rk_sa_id *
 	u.proto = id->proto;
 	memcpy(body, &u, sizeof(u));
 	/* The kernel keys SAs on (dst, SPI, proto); the source narrows it. */
+	if (id->src.family == AF_UNSPEC)
+		return 0;
 	xfrm_address_t src;
 	addr_to_x(&id->src, &src);
 	return put_attr(nlh, cap, XFRMA_SRCADDR, sizeof(src), &src, why);

@@ -11,3 +11,7 @@ tests_unit_test_kernel_memory_LDADD = $(UNIT_LDADD)
 tests_unit_test_rk_alg_SOURCES = tests/unit/test_rk_alg.c
 tests_unit_test_rk_alg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rk_alg_LDADD = $(UNIT_LDADD)
+
+noinst_PROGRAMS += tests/tools/rkctl
+tests_tools_rkctl_SOURCES = tests/tools/rkctl.c
+tests_tools_rkctl_LDADD = $(RC_LIBS)

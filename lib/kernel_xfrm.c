@@ -173,10 +173,24 @@ static int do_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src,
 	return 0;
 }
 
+static int xfrm_sa_get(struct rk *k, const struct rk_sa_id *id, struct rk_sa_info *out);
+
+/* A failed ALLOCSPI leaves a larval SA with SPI 0 behind that no DELSA can
+ * name (it expires after 30 s), so an asked-for SPI that is taken is
+ * refused before the kernel is asked. */
 static int xfrm_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src,
 		       const struct rc_addr *dst, uint32_t min, uint32_t max, uint32_t reqid,
 		       uint32_t *spi)
 {
+	if (min == max && min != 0) {
+		struct rk_sa_id id = { proto, min, *src, *dst };
+		struct rk_sa_info info;
+		int r = xfrm_sa_get(k, &id, &info);
+		if (r == 0)
+			return rk_fail(k, EEXIST, "xfrm: allocate SPI: SPI 0x%x is in use", min);
+		if (r != -ENOENT && r != -ESRCH)
+			return r;
+	}
 	return do_getspi(k, proto, src, dst, min, max, reqid, spi);
 }
 

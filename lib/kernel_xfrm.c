@@ -31,6 +31,7 @@
 struct xfrm {
 	struct mnl_socket *req, *ev;
 	uint32_t seq;
+	size_t rmax; /* most bytes rbuf has held since it was last wiped */
 	uint8_t rbuf[RBUF_SIZE] __attribute__((aligned(8)));
 	uint8_t ebuf[RBUF_SIZE] __attribute__((aligned(8)));
 	uint8_t msg[XM_MSG_MAX] __attribute__((aligned(8)));
@@ -114,6 +115,8 @@ static int talk(struct rk *k, const char *what, reply_fn fn, void *arg)
 		if (n < 0)
 			return rk_fail(k, errno, "xfrm: %s: reading the kernel's answer: %s",
 				       what, strerror(errno));
+		if ((size_t)n > x->rmax)
+			x->rmax = (size_t)n;
 		struct xm_iter it;
 		const struct nlmsghdr *m;
 		size_t len;
@@ -134,6 +137,13 @@ static int talk(struct rk *k, const char *what, reply_fn fn, void *arg)
 static int build_failed(struct rk *k, const char *what, int r, const char *why)
 {
 	return rk_fail(k, -r, "xfrm: %s: %s", what, why ? why : strerror(-r));
+}
+
+/* SA replies carry keys: wiped once read. */
+static void wipe_replies(struct xfrm *x)
+{
+	rc_memzero(x->rbuf, x->rmax);
+	x->rmax = 0;
 }
 
 /* ---- SAs ---- */
@@ -227,8 +237,7 @@ static int xfrm_sa_get(struct rk *k, const struct rk_sa_id *id, struct rk_sa_inf
 	r = talk(k, "get SA", on_sa, &s);
 	if (r == 0 && !s.got)
 		r = rk_fail(k, EBADMSG, "xfrm: get SA: the kernel sent no SA");
-	/* the kernel hands keys back; they stay here */
-	rc_memzero(X(k)->rbuf, sizeof(X(k)->rbuf));
+	wipe_replies(X(k));
 	return r;
 }
 
@@ -252,7 +261,7 @@ static int xfrm_sa_dump(struct rk *k, int (*cb)(const struct rk_sa_info *, void 
 	struct sa_dump d = { cb, arg };
 	xm_build_dump(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETSA);
 	int r = talk(k, "dump SAs", on_sa_dumped, &d);
-	rc_memzero(X(k)->rbuf, sizeof(X(k)->rbuf));
+	wipe_replies(X(k));
 	return r;
 }
 

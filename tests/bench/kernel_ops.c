@@ -111,14 +111,18 @@ static int count_sa(const struct rk_sa_info *s, void *arg)
 	return count_cb(s, arg);
 }
 
-/* Policy i: UDP 192.0.2.1 -> 198.51.100.2 port 1024+i, ESP transport. */
+/* Policy i: UDP between host pair i (192.0.2.1-250 x 198.51.100.1-250,
+ * as many peers would have; a kernel hashes policies by address) to port
+ * 1024 + i / 62500, ESP transport. */
 static void bench_policy(struct rk_policy *p, unsigned i)
 {
 	memset(p, 0, sizeof(*p));
-	p->sel.src = addr("192.0.2.1");
-	p->sel.dst = addr("198.51.100.2");
+	p->sel.src = addr("192.0.2.0");
+	p->sel.dst = addr("198.51.100.0");
+	p->sel.src.u.bytes[3] = (uint8_t)(1 + i % 250);
+	p->sel.dst.u.bytes[3] = (uint8_t)(1 + (i / 250) % 250);
 	p->sel.proto = 17;
-	p->sel.dst.port = (uint16_t)(1024 + i);
+	p->sel.dst.port = (uint16_t)(1024 + i / 62500);
 	p->dir = RK_DIR_OUT;
 	p->action = RK_ACT_IPSEC;
 	p->ntmpl = 1;

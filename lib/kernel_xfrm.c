@@ -46,11 +46,32 @@ static struct xfrm *X(struct rk *k)
 
 typedef int (*reply_fn)(struct rk *k, const struct nlmsghdr *m, size_t len, void *arg);
 
+/* The kernel's errno in words a user reads: XFRM answers "not found" with
+ * ESRCH ("No such process"), which would only confuse. */
+static const char *errno_words(int error)
+{
+	switch (-error) {
+	case ESRCH:
+	case ENOENT:
+		return "no such entry in the kernel";
+	case EEXIST:
+		return "already in the kernel";
+	case EPROTONOSUPPORT:
+		return "this kernel lacks the IPsec protocol (module not available)";
+	case ENOSYS:
+		return "this kernel lacks the algorithm";
+	default:
+		return strerror(-error);
+	}
+}
+
 static int kernel_said(struct rk *k, const char *what, int error, const char *text)
 {
+	if (error == -ESRCH)
+		error = -ENOENT;
 	if (text[0])
-		return rk_fail(k, -error, "xfrm: %s: %s (%s)", what, text, strerror(-error));
-	return rk_fail(k, -error, "xfrm: %s: %s", what, strerror(-error));
+		return rk_fail(k, -error, "xfrm: %s: %s (%s)", what, text, errno_words(error));
+	return rk_fail(k, -error, "xfrm: %s: %s", what, errno_words(error));
 }
 
 /* Handles one message of the answer: 1 = the exchange is over (*result

@@ -87,16 +87,16 @@ static int one_reply(struct rk *k, const struct nlmsghdr *m, size_t len, const c
 	case NLMSG_ERROR:
 		r = xm_parse_error(m, len, &error, text, sizeof(text), &why);
 		if (r < 0)
-			*result = rk_fail(k, EBADMSG, "xfrm: %s: malformed kernel answer: %s",
-					  what, why);
+			*result = rk_fail(k, EBADMSG, "xfrm: %s: malformed kernel answer: %s", what,
+					  why);
 		else if (error < 0)
 			*result = kernel_said(k, what, error, text);
 		return 1;
 	case NLMSG_DONE:
 		r = xm_parse_done(m, len, &error, &why);
 		if (r < 0)
-			*result = rk_fail(k, EBADMSG, "xfrm: %s: malformed kernel answer: %s",
-					  what, why);
+			*result = rk_fail(k, EBADMSG, "xfrm: %s: malformed kernel answer: %s", what,
+					  why);
 		else if (error < 0)
 			*result = kernel_said(k, what, error, "");
 		return 1;
@@ -134,8 +134,8 @@ static int talk(struct rk *k, const char *what, reply_fn fn, void *arg)
 			return rk_fail(k, ETIMEDOUT, "xfrm: %s: no answer from the kernel in %d s",
 				       what, REPLY_TIMEOUT_SEC);
 		if (n < 0)
-			return rk_fail(k, errno, "xfrm: %s: reading the kernel's answer: %s",
-				       what, strerror(errno));
+			return rk_fail(k, errno, "xfrm: %s: reading the kernel's answer: %s", what,
+				       strerror(errno));
 		if ((size_t)n > x->rmax)
 			x->rmax = (size_t)n;
 		struct xm_iter it;
@@ -194,7 +194,7 @@ static int do_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src,
 	if (r < 0)
 		return build_failed(k, "allocate SPI", r, why);
 	struct rk_sa_info info;
-	struct sa_reply s = { &info, false };
+	struct sa_reply s = {&info, false};
 	r = talk(k, "allocate SPI", on_sa, &s);
 	if (r < 0)
 		return r;
@@ -214,7 +214,7 @@ static int xfrm_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src,
 		       uint32_t *spi)
 {
 	if (min == max && min != 0) {
-		struct rk_sa_id id = { proto, min, *src, *dst };
+		struct rk_sa_id id = {proto, min, *src, *dst};
 		struct rk_sa_info info;
 		int r = xfrm_sa_get(k, &id, &info);
 		if (r == 0)
@@ -254,7 +254,7 @@ static int xfrm_sa_get(struct rk *k, const struct rk_sa_id *id, struct rk_sa_inf
 	int r = xm_build_sa_id(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETSA, id, &why);
 	if (r < 0)
 		return build_failed(k, "get SA", r, why);
-	struct sa_reply s = { out, false };
+	struct sa_reply s = {out, false};
 	r = talk(k, "get SA", on_sa, &s);
 	if (r == 0 && !s.got)
 		r = rk_fail(k, EBADMSG, "xfrm: get SA: the kernel sent no SA");
@@ -279,7 +279,7 @@ static int on_sa_dumped(struct rk *k, const struct nlmsghdr *m, size_t len, void
 
 static int xfrm_sa_dump(struct rk *k, int (*cb)(const struct rk_sa_info *, void *), void *arg)
 {
-	struct sa_dump d = { cb, arg };
+	struct sa_dump d = {cb, arg};
 	xm_build_dump(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETSA);
 	int r = talk(k, "dump SAs", on_sa_dumped, &d);
 	wipe_replies(X(k));
@@ -315,12 +315,12 @@ static int xfrm_policy_add(struct rk *k, struct rk_policy *p, bool update)
 	r = talk(k, what, NULL, NULL);
 	if (r < 0)
 		return r;
-	r = xm_build_policy_id(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETPOLICY, &p->sel, 0,
-			       p->dir, &why);
+	r = xm_build_policy_id(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETPOLICY, &p->sel, 0, p->dir,
+			       &why);
 	if (r < 0)
 		return build_failed(k, "read back the policy", r, why);
 	struct rk_policy got;
-	struct pol_reply pr = { &got, false };
+	struct pol_reply pr = {&got, false};
 	r = talk(k, "read back the policy", on_policy, &pr);
 	if (r == 0 && !pr.got)
 		r = rk_fail(k, EBADMSG, "xfrm: read back the policy: the kernel sent none");
@@ -368,10 +368,9 @@ static int on_policy_dumped(struct rk *k, const struct nlmsghdr *m, size_t len, 
 	return d->cb(&p, d->arg) ? 1 : 0;
 }
 
-static int xfrm_policy_dump(struct rk *k, int (*cb)(const struct rk_policy *, void *),
-			    void *arg)
+static int xfrm_policy_dump(struct rk *k, int (*cb)(const struct rk_policy *, void *), void *arg)
 {
-	struct pol_dump d = { cb, arg };
+	struct pol_dump d = {cb, arg};
 	xm_build_dump(X(k)->msg, sizeof(X(k)->msg), XFRM_MSG_GETPOLICY);
 	return talk(k, "dump policies", on_policy_dumped, &d);
 }
@@ -432,7 +431,8 @@ static int xfrm_read_events(struct rk *k)
 			continue;
 		}
 		if (n < 0)
-			return rk_fail(k, errno, "xfrm: reading kernel events: %s", strerror(errno));
+			return rk_fail(k, errno, "xfrm: reading kernel events: %s",
+				       strerror(errno));
 		if (n == 0)
 			return count;
 		count += emit_all(k, x->ebuf, (size_t)n);
@@ -452,8 +452,9 @@ static int open_socket(struct rk *k, struct mnl_socket **out, int flags, const c
 {
 	struct mnl_socket *s = mnl_socket_open2(NETLINK_XFRM, flags | SOCK_CLOEXEC);
 	if (!s && errno == EPROTONOSUPPORT)
-		return rk_fail(k, errno, "xfrm: this kernel has no XFRM netlink interface "
-					 "(CONFIG_XFRM_USER)");
+		return rk_fail(k, errno,
+			       "xfrm: this kernel has no XFRM netlink interface "
+			       "(CONFIG_XFRM_USER)");
 	if (!s)
 		return rk_fail(k, errno, "xfrm: cannot open the %s socket: %s", what,
 			       strerror(errno));
@@ -477,15 +478,15 @@ static int open_request_socket(struct rk *k)
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof(on));
 	set_rcvbuf(fd, REQ_SOCKBUF);
-	struct timeval tv = { REPLY_TIMEOUT_SEC, 0 };
+	struct timeval tv = {REPLY_TIMEOUT_SEC, 0};
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return 0;
 }
 
 static int open_event_socket(struct rk *k)
 {
-	static const int groups[] = { XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_SA,
-				      XFRMNLGRP_POLICY, XFRMNLGRP_MIGRATE };
+	static const int groups[] = {XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_SA,
+				     XFRMNLGRP_POLICY, XFRMNLGRP_MIGRATE};
 	struct xfrm *x = X(k);
 	int r = open_socket(k, &x->ev, SOCK_NONBLOCK, "event");
 	if (r < 0)
@@ -495,8 +496,9 @@ static int open_event_socket(struct rk *k)
 		int g = groups[i];
 		if (mnl_socket_setsockopt(x->ev, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0) {
 			if (errno == EPERM)
-				return rk_fail(k, errno, "xfrm: listening to kernel IPsec events "
-							 "needs CAP_NET_ADMIN (run as root)");
+				return rk_fail(k, errno,
+					       "xfrm: listening to kernel IPsec events "
+					       "needs CAP_NET_ADMIN (run as root)");
 			return rk_fail(k, errno, "xfrm: cannot listen to kernel events: %s",
 				       strerror(errno));
 		}
@@ -536,14 +538,14 @@ static int probe_sa(struct rk *k, const struct probe *pr, struct rk_sa *sa)
 	probe_key(sa->enc_key, sa->enc_keylen);
 	probe_key(sa->auth_key, sa->auth_keylen);
 	r = xfrm_sa_add(k, sa, true);
-	struct rk_sa_id id = { sa->proto, spi, pr->src, pr->dst };
+	struct rk_sa_id id = {sa->proto, spi, pr->src, pr->dst};
 	(void)xfrm_sa_del(k, &id);
 	return r;
 }
 
 static int probe_esp(struct rk *k, const struct probe *pr, enum rk_enc e, enum rk_auth a)
 {
-	struct rk_sa sa = { .proto = RK_PROTO_ESP, .enc = e, .auth = a };
+	struct rk_sa sa = {.proto = RK_PROTO_ESP, .enc = e, .auth = a};
 	sa.enc_keylen = xm_enc_probe_keylen(e);
 	sa.auth_keylen = xm_auth_probe_keylen(a);
 	return probe_sa(k, pr, &sa);
@@ -569,9 +571,9 @@ static void probe_esp_all(struct rk *k, const struct probe *pr, struct rk_caps *
 		return;
 	for (int a = RK_AUTH_NONE + 1; a < RK_AUTH_COUNT; a++)
 		c->auth[a] = probe_esp(k, pr, base, a) == 0;
-	struct rk_sa sa = { .proto = RK_PROTO_ESP, .enc = base };
+	struct rk_sa sa = {.proto = RK_PROTO_ESP, .enc = base};
 	sa.enc_keylen = xm_enc_probe_keylen(base);
-	sa.encap = (struct rk_encap){ .enabled = true, .sport = 4500, .dport = 4500 };
+	sa.encap = (struct rk_encap){.enabled = true, .sport = 4500, .dport = 4500};
 	c->udp_encap = probe_sa(k, pr, &sa) == 0;
 	sa.encap.enabled = false;
 	sa.esn = true;
@@ -586,7 +588,7 @@ static void probe_ah(struct rk *k, const struct probe *pr, struct rk_caps *c)
 		/* With ESP the integrity list is known; one AH SA tells. */
 		if (esp_auth && !c->auth[a])
 			continue;
-		struct rk_sa sa = { .proto = RK_PROTO_AH, .auth = a };
+		struct rk_sa sa = {.proto = RK_PROTO_AH, .auth = a};
 		sa.auth_keylen = xm_auth_probe_keylen(a);
 		int r = probe_sa(k, pr, &sa);
 		if (r == -EPROTONOSUPPORT)
@@ -605,7 +607,7 @@ static void probe_ipcomp(struct rk *k, const struct probe *pr, struct rk_caps *c
 	for (int m = RK_COMP_NONE + 1; m < RK_COMP_COUNT; m++) {
 		if (!xm_comp_kname(m))
 			continue;
-		struct rk_sa sa = { .proto = RK_PROTO_COMP, .comp = m };
+		struct rk_sa sa = {.proto = RK_PROTO_COMP, .comp = m};
 		int r = probe_sa(k, pr, &sa);
 		if (r == -EPROTONOSUPPORT)
 			return;
@@ -618,7 +620,7 @@ static void probe_ipcomp(struct rk *k, const struct probe *pr, struct rk_caps *c
  * loopback hosts): "not found" means the kernel has MIGRATE. */
 static bool probe_migrate(struct rk *k, const struct probe *pr)
 {
-	struct rk_migrate m = { 0 };
+	struct rk_migrate m = {0};
 	m.sel.src = pr->src;
 	m.sel.dst = pr->dst;
 	m.sel.dst.u.bytes[3] = 2;
@@ -638,7 +640,7 @@ static bool probe_migrate(struct rk *k, const struct probe *pr)
 static bool probe_ipv6(struct rk *k, const struct probe *pr4, const struct rk_caps *c)
 {
 	struct probe pr = *pr4;
-	pr.src = (struct rc_addr){ .family = AF_INET6, .prefixlen = 128 };
+	pr.src = (struct rc_addr){.family = AF_INET6, .prefixlen = 128};
 	pr.src.u.bytes[15] = 1;
 	pr.dst = pr.src;
 	if (c->esp) {
@@ -649,16 +651,16 @@ static bool probe_ipv6(struct rk *k, const struct probe *pr4, const struct rk_ca
 	uint32_t spi;
 	if (do_getspi(k, RK_PROTO_ESP, &pr.src, &pr.dst, 0, 0, pr.reqid, &spi) < 0)
 		return false;
-	struct rk_sa_id id = { RK_PROTO_ESP, spi, pr.src, pr.dst };
+	struct rk_sa_id id = {RK_PROTO_ESP, spi, pr.src, pr.dst};
 	return xfrm_sa_del(k, &id) == 0;
 }
 
 static void probe_caps(struct rk *k)
 {
 	struct rk_caps *c = rk_caps_mut(k);
-	struct probe pr = { 0 };
+	struct probe pr = {0};
 	memset(c, 0, sizeof(*c));
-	pr.src = (struct rc_addr){ .family = AF_INET, .prefixlen = 32 };
+	pr.src = (struct rc_addr){.family = AF_INET, .prefixlen = 32};
 	pr.src.u.bytes[0] = 127;
 	pr.src.u.bytes[3] = 1;
 	pr.dst = pr.src;

@@ -22,18 +22,18 @@ struct enc_name {
 };
 
 static const struct enc_name enc_names[RK_ENC_COUNT] = {
-	[RK_ENC_NULL] = { "ecb(cipher_null)", 0, 0 },
-	[RK_ENC_DES_CBC] = { "cbc(des)", 0, 8 },
-	[RK_ENC_3DES_CBC] = { "cbc(des3_ede)", 0, 24 },
-	[RK_ENC_CAST128_CBC] = { "cbc(cast5)", 0, 16 },
-	[RK_ENC_BLOWFISH_CBC] = { "cbc(blowfish)", 0, 16 },
-	[RK_ENC_TWOFISH_CBC] = { "cbc(twofish)", 0, 16 },
-	[RK_ENC_AES_CBC] = { "cbc(aes)", 0, 16 },
-	[RK_ENC_AES_CTR] = { "rfc3686(ctr(aes))", 0, 20 },
-	[RK_ENC_AES_GCM_8] = { "rfc4106(gcm(aes))", 64, 20 },
-	[RK_ENC_AES_GCM_12] = { "rfc4106(gcm(aes))", 96, 20 },
-	[RK_ENC_AES_GCM_16] = { "rfc4106(gcm(aes))", 128, 20 },
-	[RK_ENC_CHACHA20_POLY1305] = { "rfc7539esp(chacha20,poly1305)", 128, 36 },
+	[RK_ENC_NULL] = {"ecb(cipher_null)", 0, 0},
+	[RK_ENC_DES_CBC] = {"cbc(des)", 0, 8},
+	[RK_ENC_3DES_CBC] = {"cbc(des3_ede)", 0, 24},
+	[RK_ENC_CAST128_CBC] = {"cbc(cast5)", 0, 16},
+	[RK_ENC_BLOWFISH_CBC] = {"cbc(blowfish)", 0, 16},
+	[RK_ENC_TWOFISH_CBC] = {"cbc(twofish)", 0, 16},
+	[RK_ENC_AES_CBC] = {"cbc(aes)", 0, 16},
+	[RK_ENC_AES_CTR] = {"rfc3686(ctr(aes))", 0, 20},
+	[RK_ENC_AES_GCM_8] = {"rfc4106(gcm(aes))", 64, 20},
+	[RK_ENC_AES_GCM_12] = {"rfc4106(gcm(aes))", 96, 20},
+	[RK_ENC_AES_GCM_16] = {"rfc4106(gcm(aes))", 128, 20},
+	[RK_ENC_CHACHA20_POLY1305] = {"rfc7539esp(chacha20,poly1305)", 128, 36},
 };
 
 struct auth_name {
@@ -43,13 +43,13 @@ struct auth_name {
 };
 
 static const struct auth_name auth_names[RK_AUTH_COUNT] = {
-	[RK_AUTH_HMAC_MD5_96] = { "hmac(md5)", 96, 16 },
-	[RK_AUTH_HMAC_SHA1_96] = { "hmac(sha1)", 96, 20 },
-	[RK_AUTH_HMAC_SHA2_256_128] = { "hmac(sha256)", 128, 32 },
-	[RK_AUTH_HMAC_SHA2_384_192] = { "hmac(sha384)", 192, 48 },
-	[RK_AUTH_HMAC_SHA2_512_256] = { "hmac(sha512)", 256, 64 },
-	[RK_AUTH_AES_XCBC_96] = { "xcbc(aes)", 96, 16 },
-	[RK_AUTH_AES_CMAC_96] = { "cmac(aes)", 96, 16 },
+	[RK_AUTH_HMAC_MD5_96] = {"hmac(md5)", 96, 16},
+	[RK_AUTH_HMAC_SHA1_96] = {"hmac(sha1)", 96, 20},
+	[RK_AUTH_HMAC_SHA2_256_128] = {"hmac(sha256)", 128, 32},
+	[RK_AUTH_HMAC_SHA2_384_192] = {"hmac(sha384)", 192, 48},
+	[RK_AUTH_HMAC_SHA2_512_256] = {"hmac(sha512)", 256, 64},
+	[RK_AUTH_AES_XCBC_96] = {"xcbc(aes)", 96, 16},
+	[RK_AUTH_AES_CMAC_96] = {"cmac(aes)", 96, 16},
 };
 
 /* RK_COMP_OUI (a vendor's private transform) has no kernel implementation. */
@@ -275,8 +275,8 @@ static bool proto_ok(uint8_t p)
 }
 
 /* A message header plus its fixed structure, zeroed, in buf. */
-static struct nlmsghdr *put_msg(void *buf, size_t cap, uint16_t type, uint16_t flags,
-				size_t fixed, void **body)
+static struct nlmsghdr *put_msg(void *buf, size_t cap, uint16_t type, uint16_t flags, size_t fixed,
+				void **body)
 {
 	if (cap < MNL_NLMSG_HDRLEN + MNL_ALIGN(fixed))
 		return NULL;
@@ -322,14 +322,14 @@ int xm_build_allocspi(void *buf, size_t cap, uint8_t proto, const struct rc_addr
 	u->info.id.proto = proto;
 	u->info.reqid = reqid;
 	u->info.mode = XFRM_MODE_TRANSPORT;
-	lft_to_x(&(struct rk_lifetime){ 0 }, &u->info.lft);
+	lft_to_x(&(struct rk_lifetime){0}, &u->info.lft);
 	u->min = min;
 	u->max = max;
 	return 0;
 }
 
-static int put_attr(struct nlmsghdr *nlh, size_t cap, uint16_t type, size_t len,
-		    const void *data, const char **why)
+static int put_attr(struct nlmsghdr *nlh, size_t cap, uint16_t type, size_t len, const void *data,
+		    const char **why)
 {
 	if (!mnl_attr_put_check(nlh, cap, type, len, data))
 		return fail(why, -EMSGSIZE, TOO_SMALL);
@@ -347,7 +347,7 @@ static int put_alg(struct nlmsghdr *nlh, size_t cap, uint16_t type, const char *
 	if (keylen > RK_MAX_KEY)
 		return fail(why, -EINVAL, "key longer than 64 bytes");
 	memset(tmp, 0, sizeof(tmp));
-	struct xfrm_algo_aead a = { 0 }; /* same layout as the first fields of all three */
+	struct xfrm_algo_aead a = {0}; /* same layout as the first fields of all three */
 	strncpy(a.alg_name, kname, sizeof(a.alg_name) - 1);
 	a.alg_key_len = (unsigned)keylen * 8;
 	a.alg_icv_len = len2;
@@ -357,8 +357,7 @@ static int put_alg(struct nlmsghdr *nlh, size_t cap, uint16_t type, const char *
 	return put_attr(nlh, cap, type, hdr + keylen, tmp, why);
 }
 
-static int put_sa_algs(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
-		       const char **why)
+static int put_sa_algs(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa, const char **why)
 {
 	int r;
 	if ((unsigned)sa->enc >= RK_ENC_COUNT || (unsigned)sa->auth >= RK_AUTH_COUNT ||
@@ -393,8 +392,8 @@ static int put_sa_algs(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
 	}
 	if (sa->auth != RK_AUTH_NONE) {
 		const struct auth_name *a = &auth_names[sa->auth];
-		r = put_alg(nlh, cap, XFRMA_ALG_AUTH_TRUNC, a->kname, sa->auth_key,
-			    sa->auth_keylen, true, a->trunc_bits, why);
+		r = put_alg(nlh, cap, XFRMA_ALG_AUTH_TRUNC, a->kname, sa->auth_key, sa->auth_keylen,
+			    true, a->trunc_bits, why);
 		if (r < 0)
 			return r;
 	}
@@ -415,7 +414,7 @@ static int put_replay(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
 	if (sa->replay_window > XFRMA_REPLAY_ESN_MAX)
 		return fail(why, -EINVAL, "replay window larger than 4096 packets");
 	uint8_t tmp[sizeof(struct xfrm_replay_state_esn) + XFRMA_REPLAY_ESN_MAX / 8];
-	struct xfrm_replay_state_esn rs = { 0 };
+	struct xfrm_replay_state_esn rs = {0};
 	rs.replay_window = sa->replay_window;
 	rs.bmp_len = (sa->replay_window + 31) / 32;
 	size_t len = sizeof(rs) + rs.bmp_len * sizeof(uint32_t);
@@ -426,8 +425,7 @@ static int put_replay(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
 	return put_attr(nlh, cap, XFRMA_REPLAY_ESN_VAL, len, tmp, why);
 }
 
-static int put_encap(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
-		     const char **why)
+static int put_encap(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa, const char **why)
 {
 	if (!sa->encap.enabled)
 		return 0;
@@ -437,7 +435,7 @@ static int put_encap(struct nlmsghdr *nlh, size_t cap, const struct rk_sa *sa,
 		return fail(why, -EINVAL, "UDP encapsulation needs both ports");
 	if (sa->encap.oa.family != AF_UNSPEC && !family_ok(sa->encap.oa.family))
 		return fail(why, -EINVAL, "bad NAT original address");
-	struct xfrm_encap_tmpl t = { 0 };
+	struct xfrm_encap_tmpl t = {0};
 	t.encap_type = UDP_ENCAP_ESPINUDP;
 	t.encap_sport = htons(sa->encap.sport);
 	t.encap_dport = htons(sa->encap.dport);
@@ -484,7 +482,7 @@ int xm_build_sa(void *buf, size_t cap, const struct rk_sa *sa, bool update, cons
 				       REQ_FLAGS, sizeof(struct xfrm_usersa_info), &body);
 	if (!nlh)
 		return fail(why, -EMSGSIZE, TOO_SMALL);
-	struct xfrm_usersa_info info = { 0 };
+	struct xfrm_usersa_info info = {0};
 	int r = sa_info_fill(sa, &info, why);
 	if (r == 0)
 		r = put_sa_algs(nlh, cap, sa, why);
@@ -509,11 +507,11 @@ int xm_build_sa_id(void *buf, size_t cap, uint16_t type, const struct rk_sa_id *
 	    (id->src.family != AF_UNSPEC && id->src.family != id->dst.family))
 		return fail(why, -EINVAL, "SA addresses must be both IPv4 or both IPv6");
 	void *body;
-	struct nlmsghdr *nlh = put_msg(buf, cap, type, REQ_FLAGS, sizeof(struct xfrm_usersa_id),
-				       &body);
+	struct nlmsghdr *nlh =
+		put_msg(buf, cap, type, REQ_FLAGS, sizeof(struct xfrm_usersa_id), &body);
 	if (!nlh)
 		return fail(why, -EMSGSIZE, TOO_SMALL);
-	struct xfrm_usersa_id u = { 0 };
+	struct xfrm_usersa_id u = {0};
 	addr_to_x(&id->dst, &u.daddr);
 	u.spi = htonl(id->spi);
 	u.family = id->dst.family;
@@ -583,16 +581,14 @@ static int put_tmpls(struct nlmsghdr *nlh, size_t cap, const struct rk_policy *p
 	return put_attr(nlh, cap, XFRMA_TMPL, p->ntmpl * sizeof(t[0]), t, why);
 }
 
-int xm_build_policy(void *buf, size_t cap, const struct rk_policy *p, bool update,
-		    const char **why)
+int xm_build_policy(void *buf, size_t cap, const struct rk_policy *p, bool update, const char **why)
 {
 	void *body;
-	struct nlmsghdr *nlh = put_msg(buf, cap,
-				       update ? XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY,
+	struct nlmsghdr *nlh = put_msg(buf, cap, update ? XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY,
 				       REQ_FLAGS, sizeof(struct xfrm_userpolicy_info), &body);
 	if (!nlh)
 		return fail(why, -EMSGSIZE, TOO_SMALL);
-	struct xfrm_userpolicy_info u = { 0 };
+	struct xfrm_userpolicy_info u = {0};
 	int r = sel_to_x(&p->sel, &u.sel, why);
 	if (r < 0)
 		return r;
@@ -624,11 +620,11 @@ int xm_build_policy_id(void *buf, size_t cap, uint16_t type, const struct rk_sel
 	if (type != XFRM_MSG_DELPOLICY && type != XFRM_MSG_GETPOLICY)
 		return fail(why, -EINVAL, "not a policy lookup message");
 	void *body;
-	struct nlmsghdr *nlh = put_msg(buf, cap, type, REQ_FLAGS,
-				       sizeof(struct xfrm_userpolicy_id), &body);
+	struct nlmsghdr *nlh =
+		put_msg(buf, cap, type, REQ_FLAGS, sizeof(struct xfrm_userpolicy_id), &body);
 	if (!nlh)
 		return fail(why, -EMSGSIZE, TOO_SMALL);
-	struct xfrm_userpolicy_id u = { 0 };
+	struct xfrm_userpolicy_id u = {0};
 	if (!dir_to_x(dir, &u.dir))
 		return fail(why, -EINVAL, "unknown policy direction");
 	if (sel) {
@@ -651,7 +647,7 @@ int xm_build_migrate(void *buf, size_t cap, const struct rk_migrate *m, const ch
 				       sizeof(struct xfrm_userpolicy_id), &body);
 	if (!nlh)
 		return fail(why, -EMSGSIZE, TOO_SMALL);
-	struct xfrm_userpolicy_id u = { 0 };
+	struct xfrm_userpolicy_id u = {0};
 	int r = sel_to_x(&m->sel, &u.sel, why);
 	if (r < 0)
 		return r;
@@ -663,7 +659,7 @@ int xm_build_migrate(void *buf, size_t cap, const struct rk_migrate *m, const ch
 	    !family_ok(m->new_dst.family) || m->new_src.family != m->new_dst.family)
 		return fail(why, -EINVAL, "old and new endpoints must each be one family");
 	memcpy(body, &u, sizeof(u));
-	struct xfrm_user_migrate um = { 0 };
+	struct xfrm_user_migrate um = {0};
 	addr_to_x(&m->old_dst, &um.old_daddr);
 	addr_to_x(&m->old_src, &um.old_saddr);
 	addr_to_x(&m->new_dst, &um.new_daddr);
@@ -744,8 +740,7 @@ static int open_msg(const void *msg, size_t len, size_t fixed, void *body, struc
 	return 0;
 }
 
-typedef int (*attr_fn)(uint16_t type, const uint8_t *data, size_t len, void *ctx,
-		       const char **why);
+typedef int (*attr_fn)(uint16_t type, const uint8_t *data, size_t len, void *ctx, const char **why);
 
 /* Every attribute must lie inside the message; trailing bytes that are
  * not a whole attribute make the message malformed. */
@@ -862,8 +857,7 @@ static int sa_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx, c
 	}
 }
 
-static int sa_from_info(const struct xfrm_usersa_info *p, struct rk_sa_info *out,
-			const char **why)
+static int sa_from_info(const struct xfrm_usersa_info *p, struct rk_sa_info *out, const char **why)
 {
 	memset(out, 0, sizeof(*out));
 	struct rk_sa *sa = &out->sa;
@@ -896,7 +890,7 @@ int xm_parse_sa(const void *msg, size_t len, struct rk_sa_info *out, const char 
 	r = sa_from_info(&info, out, why);
 	if (r < 0)
 		return r;
-	struct sa_ctx c = { .sa = &out->sa };
+	struct sa_ctx c = {.sa = &out->sa};
 	return walk_attrs(&p, sa_attr, &c, why);
 }
 
@@ -925,8 +919,7 @@ struct tmpl_ctx {
 	bool seen;
 };
 
-static int tmpl_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx,
-		     const char **why)
+static int tmpl_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx, const char **why)
 {
 	struct tmpl_ctx *c = vctx;
 	if (type != XFRMA_TMPL)
@@ -947,7 +940,7 @@ static int policy_from_x(const struct parsed *p, const struct xfrm_userpolicy_in
 			 struct rk_policy *out, const char **why)
 {
 	memset(out, 0, sizeof(*out));
-	struct tmpl_ctx c = { 0 };
+	struct tmpl_ctx c = {0};
 	int r = walk_attrs(p, tmpl_attr, &c, why);
 	if (r < 0)
 		return r;
@@ -986,8 +979,7 @@ struct err_ctx {
 	size_t textlen;
 };
 
-static int err_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx,
-		    const char **why)
+static int err_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx, const char **why)
 {
 	struct err_ctx *c = vctx;
 	if (type != NLMSGERR_ATTR_MSG)
@@ -1028,7 +1020,7 @@ int xm_parse_error(const void *msg, size_t len, int *error, char *text, size_t t
 		return BAD("echoed request runs past the end of the error message");
 	p.attrs = (const uint8_t *)msg + off;
 	p.attrlen = len - off;
-	struct err_ctx c = { text, textlen };
+	struct err_ctx c = {text, textlen};
 	return walk_attrs(&p, err_attr, &c, why);
 }
 
@@ -1136,8 +1128,7 @@ struct mig_ctx {
 	bool seen;
 };
 
-static int mig_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx,
-		    const char **why)
+static int mig_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx, const char **why)
 {
 	struct mig_ctx *c = vctx;
 	if (type != XFRMA_MIGRATE)
@@ -1157,7 +1148,7 @@ static int parse_migrate(const void *msg, size_t len, struct rk_migrate *m, cons
 	int r = open_msg(msg, len, sizeof(u), &u, &p, why);
 	if (r < 0)
 		return r;
-	struct mig_ctx c = { 0 };
+	struct mig_ctx c = {0};
 	r = walk_attrs(&p, mig_attr, &c, why);
 	if (r < 0)
 		return r;

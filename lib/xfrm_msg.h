@@ -29,7 +29,7 @@
 const char *xm_enc_kname(enum rk_enc e);
 const char *xm_auth_kname(enum rk_auth a);
 const char *xm_comp_kname(enum rk_comp c);
-unsigned xm_enc_icv_bits(enum rk_enc e);  /* AEAD ICV, 0 for ciphers */
+unsigned xm_enc_icv_bits(enum rk_enc e);     /* AEAD ICV, 0 for ciphers */
 unsigned xm_auth_trunc_bits(enum rk_auth a); /* RFC 4868 / 2404 / 3566 / 4494 */
 /* A key length the kernel accepts, for the capability probe. */
 size_t xm_enc_probe_keylen(enum rk_enc e);

@@ -210,7 +210,7 @@ static int cmd_bench_sas(unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct rk_sa_info info;
 		bench_sa(&sa, i, 0);
-		struct rk_sa_id id = { sa.proto, sa.spi, sa.src, sa.dst };
+		struct rk_sa_id id = {sa.proto, sa.spi, sa.src, sa.dst};
 		if (rk_sa_get(k, &id, &info) < 0)
 			return die(k, "get SA");
 	}
@@ -228,7 +228,7 @@ static int cmd_bench_sas(unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		for (int h = 0; h < 2; h++) {
 			bench_sa(&sa, i, h);
-			struct rk_sa_id id = { sa.proto, sa.spi, sa.src, sa.dst };
+			struct rk_sa_id id = {sa.proto, sa.spi, sa.src, sa.dst};
 			if (rk_sa_del(k, &id) < 0)
 				return die(k, "delete SA");
 		}

@@ -21,15 +21,15 @@
 
 static _Alignas(8) uint8_t buf[XM_MSG_MAX];
 
-static struct rc_addr A(const char *text)
-{
+static struct rc_addr A(const char *text) {
 	struct rc_addr a;
 	char err[128];
 	assert_int_equal(rc_addr_parse(text, &a, err, sizeof(err)), 0);
 	return a;
 }
 
-static struct nlmsghdr *H(void)
+static struct nlmsghdr *
+H(void)
 {
 	return (struct nlmsghdr *)buf;
 }
@@ -57,7 +57,7 @@ static void attrs_of(size_t fixed, struct attrs *t)
 
 static struct rk_sa esp_sa(void)
 {
-	struct rk_sa sa = { 0 };
+	struct rk_sa sa = {0};
 	sa.proto = RK_PROTO_ESP;
 	sa.spi = 0x12345678;
 	sa.src = A("192.0.2.1");
@@ -151,13 +151,13 @@ static void test_sa_auth_truncation(void **state)
 		const char *name;
 		unsigned trunc;
 	} want[] = {
-		{ RK_AUTH_HMAC_MD5_96, "hmac(md5)", 96 },
-		{ RK_AUTH_HMAC_SHA1_96, "hmac(sha1)", 96 },
-		{ RK_AUTH_HMAC_SHA2_256_128, "hmac(sha256)", 128 },
-		{ RK_AUTH_HMAC_SHA2_384_192, "hmac(sha384)", 192 },
-		{ RK_AUTH_HMAC_SHA2_512_256, "hmac(sha512)", 256 },
-		{ RK_AUTH_AES_XCBC_96, "xcbc(aes)", 96 },
-		{ RK_AUTH_AES_CMAC_96, "cmac(aes)", 96 },
+		{RK_AUTH_HMAC_MD5_96, "hmac(md5)", 96},
+		{RK_AUTH_HMAC_SHA1_96, "hmac(sha1)", 96},
+		{RK_AUTH_HMAC_SHA2_256_128, "hmac(sha256)", 128},
+		{RK_AUTH_HMAC_SHA2_384_192, "hmac(sha384)", 192},
+		{RK_AUTH_HMAC_SHA2_512_256, "hmac(sha512)", 256},
+		{RK_AUTH_AES_XCBC_96, "xcbc(aes)", 96},
+		{RK_AUTH_AES_CMAC_96, "cmac(aes)", 96},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		struct rk_sa sa = esp_sa();
@@ -190,10 +190,10 @@ static void test_sa_aead(void **state)
 		unsigned icv;
 		size_t keylen;
 	} want[] = {
-		{ RK_ENC_AES_GCM_8, "rfc4106(gcm(aes))", 64, 20 },
-		{ RK_ENC_AES_GCM_12, "rfc4106(gcm(aes))", 96, 36 },
-		{ RK_ENC_AES_GCM_16, "rfc4106(gcm(aes))", 128, 28 },
-		{ RK_ENC_CHACHA20_POLY1305, "rfc7539esp(chacha20,poly1305)", 128, 36 },
+		{RK_ENC_AES_GCM_8, "rfc4106(gcm(aes))", 64, 20},
+		{RK_ENC_AES_GCM_12, "rfc4106(gcm(aes))", 96, 36},
+		{RK_ENC_AES_GCM_16, "rfc4106(gcm(aes))", 128, 28},
+		{RK_ENC_CHACHA20_POLY1305, "rfc7539esp(chacha20,poly1305)", 128, 36},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		struct rk_sa sa = esp_sa();
@@ -225,7 +225,7 @@ static void test_sa_aead(void **state)
 static void test_sa_ipcomp(void **state)
 {
 	(void)state;
-	struct rk_sa sa = { 0 };
+	struct rk_sa sa = {0};
 	sa.proto = RK_PROTO_COMP;
 	sa.spi = 0x4001;
 	sa.src = A("2001:db8::1");
@@ -250,9 +250,9 @@ static void test_sa_ipcomp(void **state)
 	sa.comp = RK_COMP_LZS;
 	assert_int_equal(xm_build_sa(buf, sizeof(buf), &sa, false, NULL), 0);
 	attrs_of(sizeof(p), &t);
-	assert_string_equal(((const struct xfrm_algo *)mnl_attr_get_payload(t.a[XFRMA_ALG_COMP]))
-				    ->alg_name,
-			    "lzs");
+	assert_string_equal(
+		((const struct xfrm_algo *)mnl_attr_get_payload(t.a[XFRMA_ALG_COMP]))->alg_name,
+		"lzs");
 	const char *why = NULL;
 	sa.comp = RK_COMP_OUI;
 	assert_int_equal(xm_build_sa(buf, sizeof(buf), &sa, false, &why), -EOPNOTSUPP);
@@ -370,7 +370,7 @@ static void test_sa_replay_esn(void **state)
 static void test_sa_id_and_allocspi(void **state)
 {
 	(void)state;
-	struct rk_sa_id id = { RK_PROTO_ESP, 0xc0ffee, A("2001:db8::1"), A("2001:db8::2") };
+	struct rk_sa_id id = {RK_PROTO_ESP, 0xc0ffee, A("2001:db8::1"), A("2001:db8::2")};
 	assert_int_equal(xm_build_sa_id(buf, sizeof(buf), XFRM_MSG_DELSA, &id, NULL), 0);
 	assert_int_equal(H()->nlmsg_type, XFRM_MSG_DELSA);
 	struct xfrm_usersa_id u;
@@ -385,9 +385,9 @@ static void test_sa_id_and_allocspi(void **state)
 	assert_int_equal(xm_build_sa_id(buf, sizeof(buf), XFRM_MSG_NEWSA, &id, NULL), -EINVAL);
 
 	struct rc_addr s = A("192.0.2.1"), d = A("192.0.2.2");
-	assert_int_equal(xm_build_allocspi(buf, sizeof(buf), RK_PROTO_ESP, &s, &d, 0x1000,
-					   0x1fff, 9, NULL),
-			 0);
+	assert_int_equal(
+		xm_build_allocspi(buf, sizeof(buf), RK_PROTO_ESP, &s, &d, 0x1000, 0x1fff, 9, NULL),
+		0);
 	assert_int_equal(H()->nlmsg_type, XFRM_MSG_ALLOCSPI);
 	struct xfrm_userspi_info sp;
 	memcpy(&sp, mnl_nlmsg_get_payload(H()), sizeof(sp));
@@ -406,9 +406,9 @@ static void test_sa_id_and_allocspi(void **state)
 			 0);
 	memcpy(&sp, mnl_nlmsg_get_payload(H()), sizeof(sp));
 	assert_true(sp.max <= 0xffff);
-	assert_int_equal(xm_build_allocspi(buf, sizeof(buf), RK_PROTO_COMP, &s, &d, 1, 0x10000, 0,
-					   NULL),
-			 -EINVAL);
+	assert_int_equal(
+		xm_build_allocspi(buf, sizeof(buf), RK_PROTO_COMP, &s, &d, 1, 0x10000, 0, NULL),
+		-EINVAL);
 	assert_int_equal(xm_build_allocspi(buf, sizeof(buf), RK_PROTO_ESP, &s, &d, 9, 8, 0, NULL),
 			 -EINVAL);
 	assert_int_equal(xm_build_allocspi(buf, sizeof(buf), 17, &s, &d, 0, 0, 0, NULL), -EINVAL);
@@ -419,7 +419,7 @@ static void test_sa_id_and_allocspi(void **state)
 
 static struct rk_policy esp_policy(void)
 {
-	struct rk_policy p = { 0 };
+	struct rk_policy p = {0};
 	p.sel.src = A("192.0.2.0/24");
 	p.sel.dst = A("198.51.100.0/24");
 	p.sel.proto = IPPROTO_TCP;
@@ -497,8 +497,8 @@ static void test_policy_bundle_levels(void **state)
 	p.sel.src = A("2001:db8:1::/48");
 	p.sel.dst = A("2001:db8:2::/48");
 	p.ntmpl = 3;
-	static const uint8_t protos[3] = { RK_PROTO_COMP, RK_PROTO_ESP, RK_PROTO_AH };
-	static const enum rk_level levels[3] = { RK_LEVEL_USE, RK_LEVEL_UNIQUE, RK_LEVEL_REQUIRE };
+	static const uint8_t protos[3] = {RK_PROTO_COMP, RK_PROTO_ESP, RK_PROTO_AH};
+	static const enum rk_level levels[3] = {RK_LEVEL_USE, RK_LEVEL_UNIQUE, RK_LEVEL_REQUIRE};
 	for (int i = 0; i < 3; i++) {
 		p.tmpl[i].proto = protos[i];
 		p.tmpl[i].mode = i == 0 ? RK_MODE_TUNNEL : RK_MODE_TRANSPORT;
@@ -612,9 +612,9 @@ static void test_policy_id(void **state)
 	assert_int_equal(u.index, 0x1009);
 	assert_int_equal(u.dir, XFRM_POLICY_OUT);
 	assert_int_equal(u.sel.family, 0);
-	assert_int_equal(xm_build_policy_id(buf, sizeof(buf), XFRM_MSG_GETPOLICY, NULL, 0,
-					    RK_DIR_OUT, NULL),
-			 -EINVAL);
+	assert_int_equal(
+		xm_build_policy_id(buf, sizeof(buf), XFRM_MSG_GETPOLICY, NULL, 0, RK_DIR_OUT, NULL),
+		-EINVAL);
 
 	assert_int_equal(xm_build_dump(buf, sizeof(buf), XFRM_MSG_GETPOLICY), 0);
 	assert_int_equal(H()->nlmsg_len, MNL_NLMSG_HDRLEN);
@@ -623,7 +623,7 @@ static void test_policy_id(void **state)
 
 static struct rk_migrate sample_migrate(void)
 {
-	struct rk_migrate m = { 0 };
+	struct rk_migrate m = {0};
 	m.sel.src = A("198.51.100.0/24");
 	m.sel.dst = A("203.0.113.0/24");
 	m.dir = RK_DIR_OUT;
@@ -685,7 +685,7 @@ static void x_addr(const char *text, xfrm_address_t *x)
 
 static size_t sample_acquire(void)
 {
-	struct xfrm_user_acquire u = { 0 };
+	struct xfrm_user_acquire u = {0};
 	x_addr("192.0.2.2", &u.id.daddr);
 	u.id.proto = IPPROTO_ESP;
 	x_addr("192.0.2.1", &u.saddr);
@@ -703,7 +703,7 @@ static size_t sample_acquire(void)
 	u.policy.index = 0x1001 * 8 + 1;
 	u.policy.dir = XFRM_POLICY_OUT;
 	u.seq = 77;
-	struct xfrm_user_tmpl t = { 0 };
+	struct xfrm_user_tmpl t = {0};
 	t.id.proto = IPPROTO_ESP;
 	t.family = AF_INET;
 	t.reqid = 5;
@@ -736,7 +736,7 @@ static void test_event_acquire(void **state)
 
 static size_t sample_expire(bool hard)
 {
-	struct xfrm_user_expire u = { 0 };
+	struct xfrm_user_expire u = {0};
 	u.state.family = AF_INET6;
 	x_addr("2001:db8::2", &u.state.id.daddr);
 	x_addr("2001:db8::1", &u.state.saddr);
@@ -771,7 +771,7 @@ static void test_event_expire(void **state)
 
 static size_t sample_polexpire(void)
 {
-	struct xfrm_user_polexpire u = { 0 };
+	struct xfrm_user_polexpire u = {0};
 	u.pol.sel.family = AF_INET;
 	x_addr("203.0.113.0", &u.pol.sel.saddr);
 	u.pol.sel.prefixlen_s = 24;
@@ -779,7 +779,7 @@ static size_t sample_polexpire(void)
 	u.pol.dir = XFRM_POLICY_IN;
 	u.pol.action = XFRM_POLICY_ALLOW;
 	u.hard = 1;
-	struct xfrm_user_tmpl t = { 0 };
+	struct xfrm_user_tmpl t = {0};
 	t.id.proto = IPPROTO_AH;
 	t.family = AF_INET;
 	return put_event(XFRM_MSG_POLEXPIRE, &u, sizeof(u), &t, XFRMA_TMPL, sizeof(t));
@@ -887,7 +887,8 @@ static void test_dump_iter(void **state)
 	for (int i = 0; i < 3; i++) {
 		struct rk_sa sa = esp_sa();
 		sa.spi = 0x1000 + i;
-		assert_int_equal(xm_build_sa(dgram + off, sizeof(dgram) - off, &sa, false, NULL), 0);
+		assert_int_equal(xm_build_sa(dgram + off, sizeof(dgram) - off, &sa, false, NULL),
+				 0);
 		struct nlmsghdr *nlh = (struct nlmsghdr *)(dgram + off);
 		nlh->nlmsg_flags = NLM_F_MULTI;
 		off += MNL_ALIGN(nlh->nlmsg_len);
@@ -983,8 +984,8 @@ static size_t s_error(void)
 	return sample_error(-EINVAL, false, "Invalid key length");
 }
 
-static const sample_fn samples[] = { s_sa, s_policy, s_migrate, sample_acquire, s_expire,
-				     sample_polexpire, s_error };
+static const sample_fn samples[] = {s_sa,     s_policy,		s_migrate, sample_acquire,
+				    s_expire, sample_polexpire, s_error};
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
 
 static void test_truncated(void **state)
@@ -1024,9 +1025,9 @@ static void test_truncated_attr_rejected(void **state)
 	/* An algorithm attribute whose key length claims more than it holds. */
 	struct rk_sa sa = esp_sa();
 	assert_int_equal(xm_build_sa(buf, sizeof(buf), &sa, false, NULL), 0);
-	struct xfrm_algo *c = (struct xfrm_algo *)(buf + MNL_NLMSG_HDRLEN +
-						   MNL_ALIGN(sizeof(struct xfrm_usersa_info)) +
-						   MNL_ATTR_HDRLEN);
+	struct xfrm_algo *c =
+		(struct xfrm_algo *)(buf + MNL_NLMSG_HDRLEN +
+				     MNL_ALIGN(sizeof(struct xfrm_usersa_info)) + MNL_ATTR_HDRLEN);
 	assert_string_equal(c->alg_name, "cbc(aes)");
 	c->alg_key_len = 4096;
 	assert_int_equal(xm_parse_sa(buf, H()->nlmsg_len, &info, &why), -EBADMSG);
@@ -1035,9 +1036,9 @@ static void test_truncated_attr_rejected(void **state)
 	sa.encap.sport = sa.encap.dport = 4500;
 	sa.auth = RK_AUTH_NONE;
 	assert_int_equal(xm_build_sa(buf, sizeof(buf), &sa, false, NULL), 0);
-	struct nlattr *last = (struct nlattr *)(buf + H()->nlmsg_len -
-						MNL_ALIGN(MNL_ATTR_HDRLEN +
-							  sizeof(struct xfrm_encap_tmpl)));
+	struct nlattr *last =
+		(struct nlattr *)(buf + H()->nlmsg_len -
+				  MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof(struct xfrm_encap_tmpl)));
 	assert_int_equal(last->nla_type, XFRMA_ENCAP);
 	last->nla_len -= 4;
 	assert_int_equal(xm_parse_sa(buf, H()->nlmsg_len, &info, &why), -EBADMSG);

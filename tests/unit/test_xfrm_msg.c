@@ -805,6 +805,97 @@ static void test_event_polexpire(void **state)
 	assert_int_equal(xm_parse_event(buf, H()->nlmsg_len, &ev, NULL), -EBADMSG);
 }
 
+/* A NEWSA as the kernel dumps it: both the plain and the truncated
+ * integrity attribute, keys, current lifetime, replay state, attributes
+ * this codec does not know, and a cipher it has no name for. */
+static void put_algo(struct nlmsghdr *nlh, uint16_t type, const char *name, unsigned key_bits,
+		     size_t hdr, unsigned len2)
+{
+	uint8_t tmp[sizeof(struct xfrm_algo_aead) + 64] = {0};
+	struct xfrm_algo_aead a = {0};
+	strcpy(a.alg_name, name);
+	a.alg_key_len = key_bits;
+	a.alg_icv_len = len2;
+	memcpy(tmp, &a, hdr);
+	memset(tmp + hdr, 0x11, key_bits / 8);
+	mnl_attr_put(nlh, type, hdr + key_bits / 8, tmp);
+}
+
+static size_t s_sa(void);
+
+static void test_kernel_newsa(void **state)
+{
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = XFRM_MSG_NEWSA;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	struct xfrm_usersa_info u = {0};
+	u.family = AF_INET;
+	x_addr("192.0.2.2", &u.id.daddr);
+	x_addr("192.0.2.1", &u.saddr);
+	u.id.spi = htonl(0xdeadbeef);
+	u.id.proto = IPPROTO_ESP;
+	u.mode = XFRM_MODE_TUNNEL;
+	u.reqid = 42;
+	u.flags = XFRM_STATE_ESN;
+	u.sel.family = AF_INET6;
+	u.lft.soft_byte_limit = XFRM_INF;
+	u.lft.hard_byte_limit = 5000000;
+	u.lft.soft_packet_limit = XFRM_INF;
+	u.lft.hard_packet_limit = XFRM_INF;
+	u.curlft.bytes = 777;
+	u.curlft.packets = 7;
+	u.curlft.add_time = 1700000000;
+	u.curlft.use_time = 1700000005;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(u)), &u, sizeof(u));
+	put_algo(nlh, XFRMA_ALG_AUTH, "hmac(sha512)", 512, sizeof(struct xfrm_algo), 0);
+	put_algo(nlh, XFRMA_ALG_AUTH_TRUNC, "hmac(sha512)", 512, sizeof(struct xfrm_algo_auth),
+		 256);
+	put_algo(nlh, XFRMA_ALG_CRYPT, "cbc(serpent)", 128, sizeof(struct xfrm_algo), 0);
+	struct xfrm_lifetime_cur cur = {.bytes = 777};
+	mnl_attr_put(nlh, XFRMA_LTIME_VAL, sizeof(cur), &cur);
+	uint8_t rs[sizeof(struct xfrm_replay_state_esn) + 8] = {0};
+	struct xfrm_replay_state_esn r = {.bmp_len = 2, .replay_window = 64, .oseq = 9};
+	memcpy(rs, &r, sizeof(r));
+	mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(rs), rs);
+	mnl_attr_put_u32(nlh, XFRMA_SA_EXTRA_FLAGS, 0);
+	mnl_attr_put_u32(nlh, 250, 1);
+
+	struct rk_sa_info info;
+	const char *why = NULL;
+	assert_int_equal(xm_parse_sa(buf, nlh->nlmsg_len, &info, &why), 0);
+	assert_int_equal(info.sa.spi, 0xdeadbeef);
+	assert_int_equal(info.sa.reqid, 42);
+	assert_int_equal(info.sa.mode, RK_MODE_TUNNEL);
+	assert_int_equal(info.sa.auth, RK_AUTH_HMAC_SHA2_512_256);
+	assert_int_equal(info.sa.enc, RK_ENC_NONE); /* serpent: no name here */
+	assert_true(info.sa.esn);
+	assert_int_equal(info.sa.replay_window, 64);
+	assert_true(info.sa.lifetime.hard_bytes == 5000000);
+	assert_true(info.sa.lifetime.soft_bytes == 0);
+	assert_true(info.cur.bytes == 777);
+	assert_true(info.cur.packets == 7);
+	assert_true(info.cur.use_time == 1700000005);
+	assert_int_equal(info.sa.sel.src.family, AF_INET6);
+	assert_int_equal(info.sa.enc_keylen, 0);
+	assert_int_equal(info.sa.auth_keylen, 0);
+
+	/* a replay state whose bitmap length disagrees with its size */
+	r.bmp_len = 3;
+	struct nlattr *a = (struct nlattr *)(buf + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(u)));
+	while (mnl_attr_get_type(a) != XFRMA_REPLAY_ESN_VAL)
+		a = (struct nlattr *)((uint8_t *)a + MNL_ALIGN(a->nla_len));
+	memcpy(mnl_attr_get_payload(a), &r, sizeof(r));
+	assert_int_equal(xm_parse_sa(buf, nlh->nlmsg_len, &info, &why), -EBADMSG);
+	/* an algorithm name without its terminating NUL is no known name */
+	s_sa();
+	a = (struct nlattr *)(buf + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(u)));
+	memset(mnl_attr_get_payload(a), 'a', 64);
+	assert_int_equal(xm_parse_sa(buf, H()->nlmsg_len, &info, &why), 0);
+	assert_int_equal(info.sa.enc, RK_ENC_NONE);
+}
+
 /* ---- errors and dumps ---- */
 
 static size_t sample_error(int error, bool capped, const char *text)
@@ -1096,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_policy_bypass_discard_icmp),
 		cmocka_unit_test(test_policy_id),
 		cmocka_unit_test(test_migrate),
+		cmocka_unit_test(test_kernel_newsa),
 		cmocka_unit_test(test_event_acquire),
 		cmocka_unit_test(test_event_expire),
 		cmocka_unit_test(test_event_polexpire),

@@ -360,7 +360,11 @@ static int on_policy_dumped(struct rk *k, const struct nlmsghdr *m, size_t len, 
 	struct rk_policy p;
 	bool is_socket;
 	const char *why = "";
-	if (xm_parse_policy(m, len, &p, &is_socket, &why) < 0)
+	int r = xm_parse_policy(m, len, &p, &is_socket, &why);
+	/* someone else's bundle deeper than ours: not a reason to fail */
+	if (r == -E2BIG)
+		return 0;
+	if (r < 0)
 		return rk_fail(k, EBADMSG, "xfrm: malformed policy in the kernel's dump: %s", why);
 	/* per-socket policies belong to their sockets, not to the SPD */
 	if (is_socket)

@@ -931,7 +931,7 @@ static int tmpl_attr(uint16_t type, const uint8_t *data, size_t len, void *vctx,
 		return BAD("template attribute is not a whole number of templates");
 	c->n = len / sizeof(struct xfrm_user_tmpl);
 	if (c->n > RK_MAX_TMPL)
-		return BAD("policy has more than 3 templates");
+		return fail(why, -E2BIG, "policy has more than 3 templates");
 	memcpy(c->t, data, len);
 	return 0;
 }

@@ -73,7 +73,8 @@ int xm_parse_done(const void *msg, size_t len, int *error, const char **why);
 /* NEWSA/UPDSA (GETSA, dump and ALLOCSPI replies). */
 int xm_parse_sa(const void *msg, size_t len, struct rk_sa_info *out, const char **why);
 /* NEWPOLICY/UPDPOLICY (GETPOLICY and dump replies).  Per-socket policies
- * have a direction beyond FWD: *is_socket tells (may be NULL). */
+ * have a direction beyond FWD: *is_socket tells (may be NULL).  -E2BIG for
+ * a well-formed policy with more templates than struct rk_policy holds. */
 int xm_parse_policy(const void *msg, size_t len, struct rk_policy *out, bool *is_socket,
 		    const char **why);
 /* ACQUIRE, EXPIRE, POLEXPIRE and MIGRATE.  Returns 1 for a well-formed

@@ -417,6 +417,8 @@ static void test_sa_id_and_allocspi(void **state)
 			 -EMSGSIZE);
 }
 
+static size_t s_policy(void);
+
 static struct rk_policy esp_policy(void)
 {
 	struct rk_policy p = {0};
@@ -534,6 +536,16 @@ static void test_policy_bundle_levels(void **state)
 	}
 	assert_true(rc_addr_equal(&back.tmpl[0].dst, &p.tmpl[0].dst));
 	assert_int_equal(back.tmpl[1].dst.family, AF_UNSPEC);
+
+	/* a kernel policy with 4 templates is well-formed but too deep */
+	struct xfrm_user_tmpl four[4];
+	memset(four, 0, sizeof(four));
+	s_policy();
+	struct nlattr *ta = (struct nlattr *)(buf + MNL_NLMSG_HDRLEN +
+					      MNL_ALIGN(sizeof(struct xfrm_userpolicy_info)));
+	H()->nlmsg_len = (uint32_t)((uint8_t *)ta - buf);
+	mnl_attr_put(H(), XFRMA_TMPL, sizeof(four), four);
+	assert_int_equal(xm_parse_policy(buf, H()->nlmsg_len, &back, NULL, NULL), -E2BIG);
 
 	/* a tunnel template without endpoints; too many templates */
 	p.tmpl[0].dst.family = AF_UNSPEC;

@@ -454,8 +454,13 @@ static int sa_info_fill(const struct rk_sa *sa, struct xfrm_usersa_info *p, cons
 	if (sa->proto == RK_PROTO_COMP && sa->spi > 0xffff)
 		return fail(why, -EINVAL, "an IPComp CPI has 16 bits");
 	if (sa->sel.src.family == AF_UNSPEC && sa->sel.dst.family == AF_UNSPEC) {
-		/* Any traffic of the outer family. */
-		p->sel.family = sa->dst.family;
+		/* Any traffic: a tunnel carries either family (6-in-4, 4-in-6)
+		 * when its selector has none, which the kernel only keeps with
+		 * the AF_UNSPEC flag; transport carries its own family. */
+		if (sa->mode == RK_MODE_TUNNEL)
+			p->flags |= XFRM_STATE_AF_UNSPEC;
+		else
+			p->sel.family = sa->dst.family;
 	} else {
 		int r = sel_to_x(&sa->sel, &p->sel, why);
 		if (r < 0)

@@ -95,11 +95,12 @@ static void test_sa_esp_cbc_sha256(void **state)
 	assert_int_equal(p.id.spi, htonl(0x12345678));
 	assert_int_equal(p.id.proto, IPPROTO_ESP);
 	assert_int_equal(p.family, AF_INET);
-	assert_int_equal(p.sel.family, AF_INET);
+	/* a tunnel without a selector carries both families */
+	assert_int_equal(p.sel.family, AF_UNSPEC);
+	assert_int_equal(p.flags, XFRM_STATE_AF_UNSPEC);
 	assert_int_equal(p.mode, XFRM_MODE_TUNNEL);
 	assert_int_equal(p.reqid, 7);
 	assert_int_equal(p.replay_window, 32);
-	assert_int_equal(p.flags, 0);
 	assert_memory_equal(&p.id.daddr, sa.dst.u.bytes, 4);
 	assert_memory_equal(&p.saddr, sa.src.u.bytes, 4);
 	assert_true(p.lft.soft_byte_limit == 1000);
@@ -126,6 +127,7 @@ static void test_sa_esp_cbc_sha256(void **state)
 	/* The kernel answers with the same layout (as NEWSA). */
 	struct rk_sa_info info;
 	assert_int_equal(xm_parse_sa(buf, H()->nlmsg_len, &info, &why), 0);
+	assert_int_equal(info.sa.sel.src.family, AF_UNSPEC);
 	assert_int_equal(info.sa.spi, sa.spi);
 	assert_int_equal(info.sa.enc, RK_ENC_AES_CBC);
 	assert_int_equal(info.sa.auth, RK_AUTH_HMAC_SHA2_256_128);
@@ -237,6 +239,8 @@ static void test_sa_ipcomp(void **state)
 	assert_int_equal(p.id.proto, IPPROTO_COMP);
 	assert_int_equal(p.id.spi, htonl(0x4001));
 	assert_int_equal(p.family, AF_INET6);
+	assert_int_equal(p.sel.family, AF_INET6); /* transport: its own family */
+	assert_int_equal(p.flags, 0);
 	struct attrs t;
 	attrs_of(sizeof(p), &t);
 	const struct xfrm_algo *c = mnl_attr_get_payload(t.a[XFRMA_ALG_COMP]);

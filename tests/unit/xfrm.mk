@@ -10,3 +10,6 @@ noinst_PROGRAMS += tests/bench/kernel_ops
 tests_bench_kernel_ops_SOURCES = tests/bench/kernel_ops.c
 tests_bench_kernel_ops_LDADD = $(RC_LIBS)
 EXTRA_DIST += tests/bench/kernel-ops
+
+# how the xfrm backend behaves, for users and maintainers
+EXTRA_DIST += doc/kernel-xfrm.txt

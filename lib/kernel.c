@@ -559,12 +559,22 @@ static int check_pair(struct rk *k, const struct rc_addr *src, const struct rc_a
 	return 0;
 }
 
-static int check_proto(struct rk *k, uint8_t proto)
+/* Policies and SPI allocation name a protocol the kernel need not
+ * implement (XFRM takes them without the ESP module: an ACQUIRE still
+ * fires), so they check the number only. */
+static int check_proto_number(struct rk *k, uint8_t proto)
 {
 	if (!proto_ok(proto))
 		return rk_fail(k, EPROTONOSUPPORT,
 			       "%s: IP protocol %u is not an IPsec protocol (ESP, AH, IPComp)",
 			       k->ops->name, proto);
+	return 0;
+}
+
+static int check_proto(struct rk *k, uint8_t proto)
+{
+	if (check_proto_number(k, proto) < 0)
+		return -EPROTONOSUPPORT;
 	if ((proto == RK_PROTO_ESP && !k->caps.esp) || (proto == RK_PROTO_AH && !k->caps.ah) ||
 	    (proto == RK_PROTO_COMP && !k->caps.ipcomp))
 		return rk_fail(k, EPROTONOSUPPORT, "%s: %s is not supported by this kernel",
@@ -709,7 +719,7 @@ static int check_dir(struct rk *k, enum rk_dir dir)
 
 static int check_tmpl(struct rk *k, const struct rk_tmpl *t)
 {
-	int r = check_proto(k, t->proto);
+	int r = check_proto_number(k, t->proto);
 
 	if (r < 0)
 		return r;
@@ -786,6 +796,21 @@ static void clear_err(struct rk *k)
 	k->err[0] = '\0';
 }
 
+/* Both kernels leave a larval SA with SPI 0, which nobody can name or
+ * delete, when a one-SPI request fails because the SPI is taken: ask
+ * first. */
+static bool spi_taken(struct rk *k, uint8_t proto, const struct rc_addr *src,
+		      const struct rc_addr *dst, uint32_t spi)
+{
+	struct rk_sa_id id = { .proto = proto, .spi = spi, .src = *src, .dst = *dst };
+	struct rk_sa_info *info = rc_xcalloc(1, sizeof(*info));
+	bool taken = k->ops->sa_get(k, &id, info) == 0;
+
+	rc_freezero(info, sizeof(*info));
+	k->err[0] = '\0';
+	return taken;
+}
+
 int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const struct rc_addr *dst,
 	      uint32_t min, uint32_t max, uint32_t reqid, uint32_t *spi)
 {
@@ -794,7 +819,7 @@ int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const stru
 	clear_err(k);
 	if (!src || !dst || !spi)
 		return rk_fail(k, EINVAL, "%s: getspi: missing argument", k->ops->name);
-	r = check_proto(k, proto);
+	r = check_proto_number(k, proto);
 	if (r == 0)
 		r = check_pair(k, src, dst, "SA");
 	if (r < 0)
@@ -804,6 +829,9 @@ int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const stru
 			       max);
 	if (proto == RK_PROTO_COMP && max > 0xffff)
 		return rk_fail(k, EINVAL, "%s: an IPComp CPI has 16 bits", k->ops->name);
+	if (min == max && min != 0 && spi_taken(k, proto, src, dst, min))
+		return rk_fail(k, EEXIST, "%s: SPI 0x%x to %s is in use", k->ops->name, min,
+			       rc_addr_ntop(dst, (char[RC_ADDR_STRLEN]){ 0 }, RC_ADDR_STRLEN));
 	r = normalise(k, k->ops->getspi(k, proto, src, dst, min, max, reqid, spi), "getspi");
 	if (r == 0)
 		own_sa_add(k, proto, *spi, src, dst, reqid);

@@ -13,6 +13,7 @@ TESTS += tests/unit/test_addr
 include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/cfparse.mk
 include $(srcdir)/tests/unit/cfmodel.mk
+include $(srcdir)/tests/unit/pfkey.mk
 include $(srcdir)/tests/infra.mk
 
 check_PROGRAMS += tests/unit/test_diag

@@ -17,14 +17,14 @@
 #include "rk_table.h"
 #include "util.h"
 
-/* A backend is built in when its files are in the tree: then the
+/* A backend is built in when its source is in the tree: then the
  * reference is strong so the linker pulls it out of libracoon.a; until
  * then a weak reference leaves its address NULL ("not built"). */
 #if defined(__has_include)
-#if __has_include("xfrm_msg.h")
+#if __has_include("kernel_xfrm.c")
 #define RK_HAVE_XFRM 1
 #endif
-#if __has_include("pfkey_msg.h")
+#if __has_include("kernel_pfkey.c")
 #define RK_HAVE_PFKEY 1
 #endif
 #endif

@@ -1,5 +1,5 @@
 # lib/kernel.mk (owner: kcore): the kernel IPsec interface in libracoon.
-# kernel.c picks up a backend when its files are in the tree; the xfrm and
+# kernel.c picks up a backend when lib/kernel_NAME.c is in the tree; the xfrm and
 # pfkey backends (owners: kxfrm, kpfkey) are added here when they land:
 #   lib/kernel_xfrm.c lib/xfrm_msg.c lib/xfrm_msg.h
 #   lib/kernel_pfkey.c lib/pfkey_msg.c lib/pfkey_msg.h

@@ -667,7 +667,8 @@ static int sa_dump_one(struct rk *k, void *arg)
 	struct rk_sa_info info;
 	int r;
 
-	if (sa_info_from_msg(&st(k)->msg, &info) < 0)
+	/* SPI 0 is the kernel's placeholder for a pending ACQUIRE, not an SA */
+	if (sa_info_from_msg(&st(k)->msg, &info) < 0 || info.sa.spi == 0)
 		return 0;
 	rc_memzero(st(k)->buf, st(k)->buflen);
 	r = c->cb(&info, c->arg);

@@ -20,8 +20,13 @@
  *  - only hard policy expiry is announced;
  *  - the replay window is in packets, at most 255 (the kernel caps it at 32).
  * On the BSDs the replay window is in bytes (8 packets each).
- * Neither has extended sequence numbers through PF_KEY; SA selectors
- * (rk_sa.sel) cannot be set through PF_KEY and are ignored. */
+ *  - an SA decapsulates only the inner family of its selector, which af_key
+ *    sets from the outer addresses: a mixed-family tunnel SA (6-in-4, 4-in-6)
+ *    needs rk_sa.sel in the inner family, sent as the proxy address; of the
+ *    selector only the family and the source prefix reach the kernel.
+ * On the BSDs the replay window is in bytes (8 packets each) and SA
+ * selectors are ignored.  Neither has extended sequence numbers through
+ * PF_KEY. */
 #include "config.h"
 
 #include <errno.h>
@@ -45,6 +50,7 @@ struct pfk_state {
 	uint8_t *buf; /* receive buffer: the largest PF_KEY message */
 	size_t buflen;
 	struct pfk_msg msg; /* the last message received (large: kept off the stack) */
+	bool local_err;	    /* the last request failed here, not in the kernel */
 };
 
 static uint32_t pfk_seq; /* process-wide: several handles share one pid */
@@ -277,6 +283,7 @@ static int wait_reply(struct rk *k, int fd, uint8_t type, uint32_t seq)
 	struct pfk_state *s = st(k);
 	const char *why = NULL;
 
+	s->local_err = true;
 	for (;;) {
 		int r = recv_msg(k, fd, PFK_REPLY_TIMEOUT_MS, &why);
 
@@ -288,6 +295,7 @@ static int wait_reply(struct rk *k, int fd, uint8_t type, uint32_t seq)
 				       pfk_type_name(type), strerror(-r));
 		if (r > 0 || s->msg.pid != s->pid || s->msg.seq != seq)
 			continue; /* malformed, or someone else's */
+		s->local_err = false;
 		if (s->msg.err)
 			return -(int)s->msg.err;
 		return 0;
@@ -297,15 +305,21 @@ static int wait_reply(struct rk *k, int fd, uint8_t type, uint32_t seq)
 /* One request/reply exchange on the request socket. */
 static int request(struct rk *k, struct pfk_msg *m)
 {
-	int rc = send_msg(k, st(k)->req_fd, m);
+	int rc;
 
+	st(k)->local_err = true;
+	rc = send_msg(k, st(k)->req_fd, m);
 	if (rc < 0)
 		return rc;
 	return wait_reply(k, st(k)->req_fd, m->type, m->seq);
 }
 
+/* Text for a failed request: the kernel's errno in words, or the text
+ * already set when the failure was ours (no reply, a socket error). */
 static int kernel_error(struct rk *k, int rc, const char *what)
 {
+	if (st(k)->local_err)
+		return rc;
 	if (rc == -ESRCH || rc == -ENOENT)
 		return rk_fail(k, ENOENT, "pfkey: %s: no such entry in the kernel", what);
 	if (rc == -EEXIST)
@@ -477,6 +491,23 @@ static void put_encap(struct pfk_msg *m, const struct rk_encap *e)
 	}
 }
 
+/* af_key gives an SA the selector family of its outer addresses, and
+ * decapsulates only that inner family, unless a proxy address names
+ * another: its family and source prefix become the SA's selector.  That is
+ * the only way to a mixed-family tunnel through af_key. */
+static void put_sa_selector(struct pfk_msg *m, const struct rk_sa *sa)
+{
+#ifdef __linux__
+	if (sa->sel.src.family != AF_INET && sa->sel.src.family != AF_INET6)
+		return;
+	m->proxy = sel_addr(&sa->sel.src, sa->sel.proto);
+	pfk_set(m, SADB_EXT_ADDRESS_PROXY);
+#else
+	(void)m;
+	(void)sa;
+#endif
+}
+
 /* ---- SA operations ---- */
 
 static int pfk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src,
@@ -534,6 +565,7 @@ static int pfk_sa_add(struct rk *k, const struct rk_sa *sa, bool update)
 	pfk_set(m, SADB_EXT_ADDRESS_DST);
 	pfk_set(m, SADB_X_EXT_SA2);
 	put_sa_algs(m, sa);
+	put_sa_selector(m, sa);
 	put_lifetimes(m, &sa->lifetime);
 	put_encap(m, &sa->encap);
 	rc = request(k, m);
@@ -647,6 +679,7 @@ static int read_dump(struct rk *k, uint8_t type, int (*each)(struct rk *k, void 
 			continue;
 		if (s->msg.err == ENOENT)
 			return 0; /* nothing to dump */
+		s->local_err = false;
 		if (s->msg.err)
 			return kernel_error(k, -(int)s->msg.err, pfk_type_name(type));
 		if (!stopped && each(k, arg) != 0)
@@ -959,8 +992,10 @@ static int pfk_migrate(struct rk *k, const struct rk_migrate *mg)
 			return rk_fail(k, r, "pfkey: migrate: %s", strerror(-r));
 		if (r > 0 || s->msg.type != SADB_X_MIGRATE)
 			continue;
-		if (s->msg.pid == s->pid && s->msg.seq == seq && s->msg.err)
+		if (s->msg.pid == s->pid && s->msg.seq == seq && s->msg.err) {
+			s->local_err = false;
 			return kernel_error(k, -(int)s->msg.err, "migrate");
+		}
 		if (s->msg.pid == 0)
 			return 0;
 	}
@@ -1228,8 +1263,16 @@ static int pfk_open(struct rk *k)
 		goto fail;
 	memset(c, 0, sizeof(*c));
 	c->esp = register_satype(k, SADB_SATYPE_ESP, c);
+#ifdef __linux__
+	/* af_key sends every event to a socket registered for any type and
+	 * accepts a registration for AH and IPComp whether or not the kernel
+	 * has them, while each registration probes the crypto modules (about
+	 * a second): one suffices. */
+	c->ah = c->ipcomp = c->esp;
+#else
 	c->ah = register_satype(k, SADB_SATYPE_AH, c);
 	c->ipcomp = register_satype(k, SADB_X_SATYPE_IPCOMP, c);
+#endif
 	if (!c->esp && !c->ah) {
 		rc = rk_fail(k, EPROTONOSUPPORT,
 			     "pfkey: the kernel registers neither ESP nor AH (is esp4/ah4 "

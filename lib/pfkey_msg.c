@@ -314,6 +314,24 @@ static bool get_address(struct rc_reader *r, struct pfk_addr *pa, const char **w
 	return true;
 }
 
+/* Linux af_key writes an SA's proxy address (its selector) in the family
+ * of the outer addresses but with the selector's prefix length, so a
+ * 6-in-4 SA comes back as an IPv4 proxy with a /128 (and its address bytes
+ * cut): keep the message, clamp the prefix. */
+static bool get_proxy(struct rc_reader *r, struct pfk_addr *pa, const char **why)
+{
+	uint8_t max;
+
+	if (!rc_get_u8(r, &pa->proto) || !rc_get_u8(r, &pa->prefixlen) || !rc_skip(r, 2))
+		FAIL("address extension truncated");
+	if (!get_sockaddr(r, &pa->a, why))
+		return false;
+	max = (uint8_t)rc_addr_maxprefix(pa->a.family);
+	if (pa->prefixlen > max)
+		pa->prefixlen = max;
+	return true;
+}
+
 static bool get_sa(struct rc_reader *r, struct pfk_sa *sa, const char **why)
 {
 	if (!rc_get_u32(r, &sa->spi) || !rc_get_u8(r, &sa->replay) || !rc_get_u8(r, &sa->state) ||
@@ -446,7 +464,7 @@ static bool get_ext(struct rc_reader *r, struct pfk_msg *m, unsigned type, const
 	case SADB_EXT_ADDRESS_DST:
 		return get_address(r, &m->dst, why);
 	case SADB_EXT_ADDRESS_PROXY:
-		return get_address(r, &m->proxy, why);
+		return get_proxy(r, &m->proxy, why);
 	case SADB_EXT_KEY_AUTH:
 		return get_key(r, &m->key_auth, why);
 	case SADB_EXT_KEY_ENCRYPT:

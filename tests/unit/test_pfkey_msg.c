@@ -257,6 +257,9 @@ static void test_encode_rejects(void **state)
 
 /* ---- decoding kernel-shaped messages ---- */
 
+struct raw;
+static void expect_bad_fwd(const struct raw *r, const char *reason);
+
 /* A byte-level builder independent of the encoder, shaped as the kernel
  * writes its messages. */
 struct raw {
@@ -596,6 +599,28 @@ static void test_decode_dump_sequence(void **state)
 	assert_int_equal(m.err, ENOENT);
 }
 
+/* What Linux af_key answers for a 6-in-4 SA added with an IPv6 proxy
+ * address: the proxy comes back as IPv4 with prefix 128. */
+static void test_decode_linux_proxy_quirk(void **state)
+{
+	struct raw r;
+	struct pfk_msg m;
+
+	(void)state;
+	raw_hdr(&r, SADB_ADD, 0, SADB_SATYPE_ESP, 3, 4242);
+	raw_sa(&r, 0x1001, SADB_AALG_SHA1HMAC, SADB_X_EALG_AESCBC);
+	raw_addr4(&r, SADB_EXT_ADDRESS_SRC, "192.0.2.1", 32, 0);
+	raw_addr4(&r, SADB_EXT_ADDRESS_DST, "192.0.2.2", 32, 0);
+	raw_addr4(&r, SADB_EXT_ADDRESS_PROXY, "32.1.13.184", 128, 255);
+	raw_done(&r);
+	assert_int_equal(pfk_decode(r.b, r.len, &m, NULL), 0);
+	assert_true(pfk_has(&m, SADB_EXT_ADDRESS_PROXY));
+	assert_int_equal(m.proxy.prefixlen, 32);
+	/* the same prefix on a source address is an error */
+	r.b[16 + 16 + 5] = 128;
+	expect_bad_fwd(&r, "address prefix length larger than the address");
+}
+
 /* Encoder output decodes to the same content. */
 static void test_roundtrip(void **state)
 {
@@ -697,6 +722,11 @@ static void expect_bad(const struct raw *r, const char *reason)
 	assert_int_equal(decode_exact(r->b, r->len, &m, &why), -EBADMSG);
 	assert_non_null(why);
 	assert_string_equal(why, reason);
+}
+
+static void expect_bad_fwd(const struct raw *r, const char *reason)
+{
+	expect_bad(r, reason);
 }
 
 static void test_lying_lengths(void **state)
@@ -897,6 +927,7 @@ int main(void)
 		cmocka_unit_test(test_decode_register),
 		cmocka_unit_test(test_decode_spdadd_reply),
 		cmocka_unit_test(test_decode_dump_sequence),
+		cmocka_unit_test(test_decode_linux_proxy_quirk),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_every_prefix_fails),
 		cmocka_unit_test(test_lying_lengths),

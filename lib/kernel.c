@@ -559,12 +559,22 @@ static int check_pair(struct rk *k, const struct rc_addr *src, const struct rc_a
 	return 0;
 }
 
-static int check_proto(struct rk *k, uint8_t proto)
+/* Policies and SPI allocation name a protocol the kernel need not
+ * implement (XFRM takes them without the ESP module: an ACQUIRE still
+ * fires), so they check the number only. */
+static int check_proto_number(struct rk *k, uint8_t proto)
 {
 	if (!proto_ok(proto))
 		return rk_fail(k, EPROTONOSUPPORT,
 			       "%s: IP protocol %u is not an IPsec protocol (ESP, AH, IPComp)",
 			       k->ops->name, proto);
+	return 0;
+}
+
+static int check_proto(struct rk *k, uint8_t proto)
+{
+	if (check_proto_number(k, proto) < 0)
+		return -EPROTONOSUPPORT;
 	if ((proto == RK_PROTO_ESP && !k->caps.esp) || (proto == RK_PROTO_AH && !k->caps.ah) ||
 	    (proto == RK_PROTO_COMP && !k->caps.ipcomp))
 		return rk_fail(k, EPROTONOSUPPORT, "%s: %s is not supported by this kernel",
@@ -709,7 +719,7 @@ static int check_dir(struct rk *k, enum rk_dir dir)
 
 static int check_tmpl(struct rk *k, const struct rk_tmpl *t)
 {
-	int r = check_proto(k, t->proto);
+	int r = check_proto_number(k, t->proto);
 
 	if (r < 0)
 		return r;
@@ -794,7 +804,7 @@ int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const stru
 	clear_err(k);
 	if (!src || !dst || !spi)
 		return rk_fail(k, EINVAL, "%s: getspi: missing argument", k->ops->name);
-	r = check_proto(k, proto);
+	r = check_proto_number(k, proto);
 	if (r == 0)
 		r = check_pair(k, src, dst, "SA");
 	if (r < 0)

@@ -210,9 +210,25 @@ static int open_socket(struct rk *k, int *fd)
 			       "pfkey: cannot open a PF_KEY socket: %s (is af_key loaded? "
 			       "on Linux use the xfrm backend)",
 			       strerror(errno));
-	/* broadcasts of other processes' requests must not crowd out ours */
+	/* broadcasts of other processes' requests must not crowd out ours
+	 * (FORCE passes rmem_max for root) */
+#ifdef SO_RCVBUFFORCE
+	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) == 0)
+		return 0;
+#endif
 	(void)setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	return 0;
+}
+
+/* Discards what is queued on the request socket: between our requests it
+ * collects every other socket's broadcast replies, and a full queue would
+ * make the kernel drop the reply we are about to wait for. */
+static void drain(struct rk *k, int fd)
+{
+	struct pfk_state *s = st(k);
+
+	while (recv(fd, s->buf, s->buflen, MSG_DONTWAIT) > 0 || errno == EINTR)
+		;
 }
 
 static int send_msg(struct rk *k, int fd, const struct pfk_msg *m)
@@ -221,6 +237,8 @@ static int send_msg(struct rk *k, int fd, const struct pfk_msg *m)
 	ssize_t n;
 	int rc;
 
+	if (fd == st(k)->req_fd)
+		drain(k, fd);
 	rc_writer_init(&w, 256);
 	rc_writer_set_secret(&w); /* keys */
 	rc = pfk_encode(m, &w);

@@ -17,7 +17,11 @@
  *  - a template keeps its reqid only at level "unique" (af_key drops it
  *    otherwise), and only up to IPSEC_MANUAL_REQID_MAX; a reqid on a "use"
  *    (optional) template cannot be expressed and is refused;
- *  - only hard policy expiry is announced;
+ *  - af_key announces no policy expiry at all: the backend keeps a timer
+ *    per policy it added with an add-time lifetime and reports the soft
+ *    expiry when it is due and the hard one once the kernel has removed the
+ *    policy (the event fd is then an epoll set of the PF_KEY socket and a
+ *    timerfd);
  *  - the replay window is in packets, at most 255 (the kernel caps it at 32).
  * On the BSDs the replay window is in bytes (8 packets each).
  *  - an SA decapsulates only the inner family of its selector, which af_key
@@ -35,7 +39,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#define PFK_POLICY_TIMERS 1
+#endif
 
 #include "kernel_backend.h"
 #include "pfkey_msg.h"
@@ -44,8 +54,20 @@
 #define PFK_REPLY_TIMEOUT_MS 3000
 #define PFK_RCVBUF (4 * 1024 * 1024)
 
+/* A policy whose expiry the backend reports itself (Linux). */
+struct pol_timer {
+	struct pol_timer *next;
+	uint32_t index;
+	enum rk_dir dir;
+	struct rk_selector sel;
+	uint64_t soft_at, hard_at; /* CLOCK_MONOTONIC ms, 0 = none or done */
+	int retries;
+};
+
 struct pfk_state {
 	int req_fd, ev_fd;
+	int poll_fd, timer_fd; /* Linux: epoll of ev_fd and timer_fd */
+	struct pol_timer *timers;
 	uint32_t pid;
 	uint8_t *buf; /* receive buffer: the largest PF_KEY message */
 	size_t buflen;
@@ -739,6 +761,180 @@ static int pfk_sa_dump(struct rk *k, int (*cb)(const struct rk_sa_info *, void *
 	return rc < 0 ? rc : read_dump(k, SADB_DUMP, sa_dump_one, &c);
 }
 
+/* ---- policy expiry timers (Linux af_key announces none) ---- */
+
+#ifdef PFK_POLICY_TIMERS
+static int policy_get(struct rk *k, uint32_t id, uint8_t dir, struct rk_policy *p);
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool same_selector(const struct rk_selector *a, const struct rk_selector *b)
+{
+	return a->proto == b->proto && rc_addr_equal(&a->src, &b->src) &&
+	       rc_addr_equal(&a->dst, &b->dst) && a->src.prefixlen == b->src.prefixlen &&
+	       a->dst.prefixlen == b->dst.prefixlen && a->src.port == b->src.port &&
+	       a->dst.port == b->dst.port;
+}
+
+/* Arms the timerfd for the earliest deadline (or disarms it). */
+static void timers_arm(struct pfk_state *s)
+{
+	struct itimerspec its = {{0, 0}, {0, 0}};
+	uint64_t next = 0;
+
+	for (struct pol_timer *t = s->timers; t; t = t->next) {
+		if (t->soft_at && (!next || t->soft_at < next))
+			next = t->soft_at;
+		if (t->hard_at && (!next || t->hard_at < next))
+			next = t->hard_at;
+	}
+	if (next) {
+		its.it_value.tv_sec = (time_t)(next / 1000);
+		its.it_value.tv_nsec = (long)(next % 1000) * 1000000;
+	}
+	(void)timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Forgets the timers of a policy: by index (sel NULL) or by selector. */
+static void timers_forget(struct pfk_state *s, uint32_t index, const struct rk_selector *sel,
+			  enum rk_dir dir)
+{
+	struct pol_timer **pp = &s->timers;
+
+	while (*pp) {
+		struct pol_timer *t = *pp;
+		bool hit = t->dir == dir &&
+			   (sel ? same_selector(&t->sel, sel) : t->index == index);
+		if (hit) {
+			*pp = t->next;
+			free(t);
+		} else {
+			pp = &t->next;
+		}
+	}
+	timers_arm(s);
+}
+
+static void timers_add(struct pfk_state *s, const struct rk_policy *p)
+{
+	const struct rk_lifetime *lt = &p->lifetime;
+	uint64_t now = mono_ms();
+	struct pol_timer *t;
+
+	timers_forget(s, 0, &p->sel, p->dir);
+	if (!lt->soft_add_sec && !lt->hard_add_sec)
+		return;
+	t = rc_xcalloc(1, sizeof(*t));
+	t->index = p->index;
+	t->dir = p->dir;
+	t->sel = p->sel;
+	if (lt->soft_add_sec)
+		t->soft_at = now + lt->soft_add_sec * 1000;
+	if (lt->hard_add_sec)
+		t->hard_at = now + lt->hard_add_sec * 1000;
+	t->next = s->timers;
+	s->timers = t;
+	timers_arm(s);
+}
+
+static void emit_timer(struct rk *k, const struct pol_timer *t, bool hard)
+{
+	struct rk_event ev = {.type = RK_EV_POLICY_EXPIRE};
+
+	ev.u.policy_expire.index = t->index;
+	ev.u.policy_expire.dir = t->dir;
+	ev.u.policy_expire.sel = t->sel;
+	ev.u.policy_expire.hard = hard;
+	rk_emit(k, &ev);
+}
+
+/* One due expiry handled; false when none is due.  The hard one is
+ * reported once the kernel has removed the policy (its own timer may run
+ * a little later than ours). */
+static bool timers_run_one(struct rk *k, uint64_t now)
+{
+	struct pfk_state *s = st(k);
+	struct rk_policy p;
+
+	for (struct pol_timer **pp = &s->timers; *pp; pp = &(*pp)->next) {
+		struct pol_timer *t = *pp, copy = **pp;
+
+		if (t->soft_at && now >= t->soft_at) {
+			t->soft_at = 0;
+			emit_timer(k, &copy, false);
+			return true;
+		}
+		if (!t->hard_at || now < t->hard_at)
+			continue;
+		if (policy_get(k, t->index, dir_to_pfk(t->dir), &p) == 0 && t->retries < 40) {
+			t->hard_at = now + 250;
+			t->retries++;
+			continue;
+		}
+		*pp = t->next;
+		free(t);
+		emit_timer(k, &copy, true);
+		return true;
+	}
+	return false;
+}
+
+static int timers_run(struct rk *k)
+{
+	struct pfk_state *s = st(k);
+	uint64_t expirations, now = mono_ms();
+	int n = 0;
+
+	while (read(s->timer_fd, &expirations, sizeof(expirations)) > 0)
+		;
+	while (timers_run_one(k, now))
+		n++;
+	timers_arm(s);
+	return n;
+}
+
+static void timers_free(struct pfk_state *s)
+{
+	while (s->timers) {
+		struct pol_timer *t = s->timers;
+		s->timers = t->next;
+		free(t);
+	}
+}
+#else
+static void timers_add(struct pfk_state *s, const struct rk_policy *p)
+{
+	(void)s;
+	(void)p;
+}
+
+static void timers_forget(struct pfk_state *s, uint32_t index, const struct rk_selector *sel,
+			  enum rk_dir dir)
+{
+	(void)s;
+	(void)index;
+	(void)sel;
+	(void)dir;
+}
+
+static int timers_run(struct rk *k)
+{
+	(void)k;
+	return 0;
+}
+
+static void timers_free(struct pfk_state *s)
+{
+	(void)s;
+}
+#endif
+
 /* ---- policies ---- */
 
 static int tmpl_to_ireq(struct rk *k, const struct rk_tmpl *t, struct pfk_ireq *rq)
@@ -837,6 +1033,7 @@ static int pfk_policy_add(struct rk *k, struct rk_policy *p, bool update)
 	if (!pfk_has(&st(k)->msg, SADB_X_EXT_POLICY))
 		return rk_fail(k, EPROTO, "pfkey: the kernel's policy reply has no policy id");
 	p->index = st(k)->msg.policy.id;
+	timers_add(st(k), p);
 	return 0;
 }
 
@@ -852,6 +1049,8 @@ static int pfk_policy_del(struct rk *k, const struct rk_selector *sel, enum rk_d
 	pfk_set(m, SADB_X_EXT_POLICY);
 	rc = request(k, m);
 	free(m);
+	if (rc == 0 || rc == -ENOENT || rc == -ESRCH)
+		timers_forget(st(k), 0, sel, dir);
 	return rc < 0 ? kernel_error(k, rc, "delete policy") : 0;
 }
 
@@ -867,6 +1066,8 @@ static int pfk_policy_del_index(struct rk *k, uint32_t index, enum rk_dir dir)
 	pfk_set(m, SADB_X_EXT_POLICY);
 	rc = request(k, m);
 	free(m);
+	if (rc == 0 || rc == -ENOENT || rc == -ESRCH)
+		timers_forget(st(k), index, NULL, dir);
 	return rc < 0 ? kernel_error(k, rc, "delete policy") : 0;
 }
 
@@ -1162,7 +1363,7 @@ static bool dispatch(struct rk *k)
 static int pfk_read_events(struct rk *k)
 {
 	struct pfk_state *s = st(k);
-	int n = 0;
+	int n = timers_run(k);
 
 	for (;;) {
 		const char *why = NULL;
@@ -1182,7 +1383,11 @@ static int pfk_read_events(struct rk *k)
 
 static int pfk_event_fd(struct rk *k)
 {
+#ifdef PFK_POLICY_TIMERS
+	return st(k)->poll_fd;
+#else
 	return st(k)->ev_fd;
+#endif
 }
 
 /* ---- open: sockets, registration and capabilities ---- */
@@ -1247,6 +1452,30 @@ static bool have_ipv6(void)
 	return true;
 }
 
+/* Linux: the event fd is an epoll set of the PF_KEY event socket and the
+ * policy expiry timer. */
+static int open_timers(struct rk *k)
+{
+#ifdef PFK_POLICY_TIMERS
+	struct pfk_state *s = st(k);
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	s->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->timer_fd < 0 || s->poll_fd < 0)
+		return rk_fail(k, errno, "pfkey: policy expiry timer: %s", strerror(errno));
+	ev.data.fd = s->ev_fd;
+	if (epoll_ctl(s->poll_fd, EPOLL_CTL_ADD, s->ev_fd, &ev) < 0)
+		return rk_fail(k, errno, "pfkey: epoll: %s", strerror(errno));
+	ev.data.fd = s->timer_fd;
+	if (epoll_ctl(s->poll_fd, EPOLL_CTL_ADD, s->timer_fd, &ev) < 0)
+		return rk_fail(k, errno, "pfkey: epoll: %s", strerror(errno));
+#else
+	(void)k;
+#endif
+	return 0;
+}
+
 static void pfk_close(struct rk *k)
 {
 	struct pfk_state *s = st(k);
@@ -1257,6 +1486,11 @@ static void pfk_close(struct rk *k)
 		close(s->req_fd);
 	if (s->ev_fd >= 0)
 		close(s->ev_fd);
+	if (s->poll_fd >= 0)
+		close(s->poll_fd);
+	if (s->timer_fd >= 0)
+		close(s->timer_fd);
+	timers_free(s);
 	if (s->buf) {
 		rc_memzero(s->buf, s->buflen);
 		free(s->buf);
@@ -1272,7 +1506,7 @@ static int pfk_open(struct rk *k)
 	struct rk_caps *c = rk_caps_mut(k);
 	int rc;
 
-	s->req_fd = s->ev_fd = -1;
+	s->req_fd = s->ev_fd = s->poll_fd = s->timer_fd = -1;
 	s->pid = (uint32_t)getpid();
 	s->buflen = (size_t)UINT16_MAX * 8;
 	s->buf = rc_xmalloc(s->buflen);
@@ -1307,6 +1541,8 @@ static int pfk_open(struct rk *k)
 		rc = rk_fail(k, errno, "pfkey: %s", strerror(errno));
 		goto fail;
 	}
+	if ((rc = open_timers(k)) < 0)
+		goto fail;
 	return 0;
 fail:
 	pfk_close(k);

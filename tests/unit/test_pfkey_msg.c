@@ -255,6 +255,116 @@ static void test_encode_rejects(void **state)
 	assert_true(pfk_encode(&m, &w) < 0);
 }
 
+
+/* Messages that are a bare header: REGISTER, DUMP, SPDDUMP, FLUSH. */
+static void test_encode_header_only(void **state)
+{
+	static const uint8_t want[] = {0x02, 0x07, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00,
+				       0x2a, 0x00, 0x00, 0x00, 0x39, 0x30, 0x00, 0x00};
+	struct pfk_msg m;
+
+	(void)state;
+	NEED_LE();
+	pfk_init(&m, SADB_REGISTER, SADB_SATYPE_AH, 42, 12345);
+	check_encoding(&m, want, sizeof(want));
+}
+
+static const uint8_t update_lifetimes_natt[] = {
+	/* sadb_msg: v2, UPDATE, ESP, 16 words, seq 7, pid 8 */
+	0x02, 0x02, 0x00, 0x03, 0x10, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00,
+	0x00,
+	/* LIFETIME_HARD: allocations 100, bytes 0x10000, addtime 60, usetime 0 */
+	0x04, 0x00, 0x03, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0, 0, 0, 0, 0x3c,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* LIFETIME_SOFT: allocations 0, bytes 0, addtime 50 */
+	0x04, 0x00, 0x04, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x32, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0,
+	/* NAT_T_TYPE 2, NAT_T_SPORT 4500 and DPORT 4501 in network order */
+	0x01, 0x00, 0x14, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x15, 0x00, 0x11, 0x94, 0x00,
+	0x00, 0x01, 0x00, 0x16, 0x00, 0x11, 0x95, 0x00, 0x00,
+	/* NAT_T_OA 192.0.2.9 */
+	0x03, 0x00, 0x17, 0x00, 0x00, 0x20, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x02,
+	0x09, 0, 0, 0, 0, 0, 0, 0, 0};
+
+static void test_encode_lifetimes_natt(void **state)
+{
+	struct pfk_msg m;
+
+	(void)state;
+	NEED_LE();
+	pfk_init(&m, SADB_UPDATE, SADB_SATYPE_ESP, 7, 8);
+	m.hard = (struct pfk_lifetime){.allocations = 100, .bytes = 0x10000, .addtime = 60};
+	m.soft = (struct pfk_lifetime){.addtime = 50};
+	m.natt_type = 2;
+	m.natt_sport = 4500;
+	m.natt_dport = 4501;
+	m.natt_oa = v4("192.0.2.9", 32, 0, 0);
+	pfk_set(&m, SADB_EXT_LIFETIME_HARD);
+	pfk_set(&m, SADB_EXT_LIFETIME_SOFT);
+	pfk_set(&m, SADB_X_EXT_NAT_T_TYPE);
+	pfk_set(&m, SADB_X_EXT_NAT_T_SPORT);
+	pfk_set(&m, SADB_X_EXT_NAT_T_DPORT);
+	pfk_set(&m, SADB_X_EXT_NAT_T_OA);
+	check_encoding(&m, update_lifetimes_natt, sizeof(update_lifetimes_natt));
+}
+
+static const uint8_t spddelete2[] = {
+	/* sadb_msg: v2, X_SPDDELETE2, 4 words, seq 5, pid 6 */
+	0x02, 0x16, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00,
+	0x00,
+	/* X_POLICY: 2 words, IPSEC, inbound, id 0x1a9, priority 0, no requests */
+	0x02, 0x00, 0x12, 0x00, 0x02, 0x00, 0x01, 0x00, 0xa9, 0x01, 0x00, 0x00, 0, 0, 0, 0};
+
+static void test_encode_spddelete2(void **state)
+{
+	struct pfk_msg m;
+
+	(void)state;
+	NEED_LE();
+	pfk_init(&m, SADB_X_SPDDELETE2, SADB_SATYPE_UNSPEC, 5, 6);
+	m.policy.type = IPSEC_POLICY_IPSEC;
+	m.policy.dir = IPSEC_DIR_INBOUND;
+	m.policy.id = 0x1a9;
+	pfk_set(&m, SADB_X_EXT_POLICY);
+	check_encoding(&m, spddelete2, sizeof(spddelete2));
+}
+
+/* X_MIGRATE: the policy carries old/new request pairs, each with its
+ * endpoints (in transport mode too). */
+static void test_encode_migrate(void **state)
+{
+	struct pfk_msg m, d;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	pfk_init(&m, SADB_X_MIGRATE, SADB_SATYPE_UNSPEC, 1, 1);
+	m.src = v4("198.51.100.0", 24, IPSEC_ULPROTO_ANY, 0);
+	m.dst = v4("203.0.113.0", 24, IPSEC_ULPROTO_ANY, 0);
+	m.policy.type = IPSEC_POLICY_IPSEC;
+	m.policy.dir = IPSEC_DIR_OUTBOUND;
+	m.policy.nreq = 2;
+	for (int i = 0; i < 2; i++) {
+		m.policy.req[i] = (struct pfk_ireq){.proto = 50, .mode = IPSEC_MODE_TUNNEL,
+						    .level = IPSEC_LEVEL_REQUIRE, .reqid = 4};
+		m.policy.req[i].src = v6("2001:db8::1", 128, 0).a;
+		m.policy.req[i].dst = v6(i ? "2001:db8::3" : "2001:db8::2", 128, 0).a;
+	}
+	pfk_set(&m, SADB_EXT_ADDRESS_SRC);
+	pfk_set(&m, SADB_EXT_ADDRESS_DST);
+	pfk_set(&m, SADB_X_EXT_POLICY);
+	buf = encode(&m, &len);
+	/* header 16 + 2 addresses of 24 + policy 16 + 2 requests of 16 + 2 * 28 */
+	assert_int_equal(len, 16 + 48 + 16 + 2 * 72);
+	assert_int_equal(buf[4], len / 8);
+	/* the first request's length field, in bytes */
+	assert_int_equal(buf[16 + 48 + 16], 72);
+	assert_int_equal(pfk_decode(buf, len, &d, NULL), 0);
+	assert_int_equal(d.policy.nreq, 2);
+	assert_true(rc_addr_equal(&d.policy.req[1].dst, &m.policy.req[1].dst));
+	free(buf);
+}
+
 /* ---- decoding kernel-shaped messages ---- */
 
 struct raw;
@@ -922,6 +1032,10 @@ int main(void)
 		cmocka_unit_test(test_encode_ipv6_address),
 		cmocka_unit_test(test_encode_spdadd_tunnel),
 		cmocka_unit_test(test_encode_rejects),
+		cmocka_unit_test(test_encode_header_only),
+		cmocka_unit_test(test_encode_lifetimes_natt),
+		cmocka_unit_test(test_encode_spddelete2),
+		cmocka_unit_test(test_encode_migrate),
 		cmocka_unit_test(test_decode_acquire),
 		cmocka_unit_test(test_decode_expire),
 		cmocka_unit_test(test_decode_register),

@@ -16,6 +16,9 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <linux/xfrm.h>
+#endif
 
 #include "kernel.h"
 #include "kernel_memory.h"
@@ -892,6 +895,31 @@ static int cmd_wait(struct ctl *c, struct args *a)
 	return -ETIMEDOUT;
 }
 
+/* The kernel checks inbound policies on the UDP datagram before it hands
+ * it to the ESP-in-UDP decapsulation, so a policy covering the peers'
+ * UDP traffic would drop the encapsulated ESP: like an IKE daemon's
+ * sockets, this one bypasses IPsec in both directions. */
+static int socket_bypass(int fd, int family)
+{
+#ifdef __linux__
+	struct xfrm_userpolicy_info pol;
+	int level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int opt = family == AF_INET6 ? IPV6_XFRM_POLICY : IP_XFRM_POLICY;
+
+	for (int dir = XFRM_POLICY_IN; dir <= XFRM_POLICY_OUT; dir++) {
+		memset(&pol, 0, sizeof(pol));
+		pol.sel.family = (uint16_t)family;
+		pol.dir = (uint8_t)dir;
+		pol.action = XFRM_POLICY_ALLOW;
+		pol.lft.soft_byte_limit = pol.lft.hard_byte_limit = XFRM_INF;
+		pol.lft.soft_packet_limit = pol.lft.hard_packet_limit = XFRM_INF;
+		if (setsockopt(fd, level, opt, &pol, sizeof(pol)) < 0)
+			return -1;
+	}
+#endif
+	return 0;
+}
+
 static int cmd_natt(struct ctl *c, struct args *a)
 {
 	uint16_t port;
@@ -935,6 +963,14 @@ static int cmd_natt(struct ctl *c, struct args *a)
 
 		close(fd);
 		bad(c, "natt-socket %u: %s", port, strerror(e));
+		return -e;
+	}
+	if (socket_bypass(fd, fam == 6 ? AF_INET6 : AF_INET) < 0) {
+		int e = errno;
+
+		close(fd);
+		bad(c, "natt-socket %u: cannot exempt it from IPsec policies: %s", port,
+		    strerror(e));
 		return -e;
 	}
 	c->sockets[c->nsockets++] = fd;

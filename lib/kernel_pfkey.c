@@ -232,9 +232,9 @@ static int open_socket(struct rk *k, int *fd)
 			       "pfkey: cannot open a PF_KEY socket: %s (is af_key loaded? "
 			       "on Linux use the xfrm backend)",
 			       strerror(errno));
+#ifdef SO_RCVBUFFORCE
 	/* broadcasts of other processes' requests must not crowd out ours
 	 * (FORCE passes rmem_max for root) */
-#ifdef SO_RCVBUFFORCE
 	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) == 0)
 		return 0;
 #endif
@@ -412,16 +412,16 @@ static bool lifetime_set(uint64_t packets, uint64_t bytes, uint64_t add, uint64_
 static void put_lifetimes(struct pfk_msg *m, const struct rk_lifetime *lt)
 {
 	if (lifetime_set(lt->hard_packets, lt->hard_bytes, lt->hard_add_sec, lt->hard_use_sec)) {
-		m->hard.allocations = (uint32_t)(lt->hard_packets > UINT32_MAX ? UINT32_MAX
-									 : lt->hard_packets);
+		m->hard.allocations =
+			(uint32_t)(lt->hard_packets > UINT32_MAX ? UINT32_MAX : lt->hard_packets);
 		m->hard.bytes = lt->hard_bytes;
 		m->hard.addtime = lt->hard_add_sec;
 		m->hard.usetime = lt->hard_use_sec;
 		pfk_set(m, SADB_EXT_LIFETIME_HARD);
 	}
 	if (lifetime_set(lt->soft_packets, lt->soft_bytes, lt->soft_add_sec, lt->soft_use_sec)) {
-		m->soft.allocations = (uint32_t)(lt->soft_packets > UINT32_MAX ? UINT32_MAX
-									 : lt->soft_packets);
+		m->soft.allocations =
+			(uint32_t)(lt->soft_packets > UINT32_MAX ? UINT32_MAX : lt->soft_packets);
 		m->soft.bytes = lt->soft_bytes;
 		m->soft.addtime = lt->soft_add_sec;
 		m->soft.usetime = lt->soft_use_sec;
@@ -612,8 +612,10 @@ static int pfk_sa_add(struct rk *k, const struct rk_sa *sa, bool update)
 	rc_memzero(m, sizeof(*m));
 	free(m);
 	if (rc == -ENOSYS)
-		return rk_fail(k, EOPNOTSUPP, "pfkey: the kernel cannot install %s SAs through "
-					      "PF_KEY", rk_enc_name(sa->enc));
+		return rk_fail(k, EOPNOTSUPP,
+			       "pfkey: the kernel cannot install %s SAs through "
+			       "PF_KEY",
+			       rk_enc_name(sa->enc));
 	if (rc < 0)
 		return kernel_error(k, rc, update ? "update SA" : "add SA");
 	return 0;
@@ -809,8 +811,7 @@ static void timers_forget(struct pfk_state *s, uint32_t index, const struct rk_s
 
 	while (*pp) {
 		struct pol_timer *t = *pp;
-		bool hit = t->dir == dir &&
-			   (sel ? same_selector(&t->sel, sel) : t->index == index);
+		bool hit = t->dir == dir && (sel ? same_selector(&t->sel, sel) : t->index == index);
 		if (hit) {
 			*pp = t->next;
 			free(t);

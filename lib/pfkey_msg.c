@@ -122,8 +122,7 @@ static int put_key(struct rc_writer *w, uint16_t type, const struct pfk_key *k)
 	return ext_end(w, at);
 }
 
-static int put_supported(struct rc_writer *w, uint16_t type, const struct pfk_alg *algs,
-			 size_t n)
+static int put_supported(struct rc_writer *w, uint16_t type, const struct pfk_alg *algs, size_t n)
 {
 	size_t at = ext_begin(w, type);
 
@@ -152,8 +151,7 @@ static int put_ireq(struct rc_writer *w, const struct pfk_ireq *rq)
 		return -ENOMEM;
 	/* the request length is in bytes, kept a multiple of 8 */
 	size_t len = rc_writer_len(w) - at;
-	if (!rc_put_zeros(w, pad8(len) - len) ||
-	    !rc_writer_patch_u16he(w, at, (uint16_t)pad8(len)))
+	if (!rc_put_zeros(w, pad8(len) - len) || !rc_writer_patch_u16he(w, at, (uint16_t)pad8(len)))
 		return -ENOMEM;
 	return 0;
 }
@@ -194,7 +192,8 @@ static int put_fixed(struct rc_writer *w, const struct pfk_msg *m, unsigned type
 		break;
 	case SADB_X_EXT_NAT_T_SPORT:
 	case SADB_X_EXT_NAT_T_DPORT:
-		ok = rc_put_u16(w, type == SADB_X_EXT_NAT_T_SPORT ? m->natt_sport : m->natt_dport) &&
+		ok = rc_put_u16(w,
+				type == SADB_X_EXT_NAT_T_SPORT ? m->natt_sport : m->natt_dport) &&
 		     rc_put_u16he(w, 0);
 		break;
 	default:
@@ -368,7 +367,8 @@ static bool get_supported(struct rc_reader *r, struct pfk_alg *algs, size_t *n, 
 		if (*n == PFK_MAX_ALGS)
 			FAIL("too many supported algorithms");
 		if (!rc_get_u8(r, &a->id) || !rc_get_u8(r, &a->ivlen) ||
-		    !rc_get_u16he(r, &a->minbits) || !rc_get_u16he(r, &a->maxbits) || !rc_skip(r, 2))
+		    !rc_get_u16he(r, &a->minbits) || !rc_get_u16he(r, &a->maxbits) ||
+		    !rc_skip(r, 2))
 			FAIL("algorithm entry truncated");
 		(*n)++;
 	}
@@ -388,8 +388,8 @@ static bool get_ireq(struct rc_reader *r, struct pfk_ireq *rq, const char **why)
 		FAIL("IPsec request longer than its policy");
 	memset(rq, 0, sizeof(*rq));
 	if (!rc_get_u16he(&body, &rq->proto) || !rc_get_u8(&body, &rq->mode) ||
-	    !rc_get_u8(&body, &rq->level) || !rc_skip(&body, 2) || !rc_get_u32he(&body, &rq->reqid) ||
-	    !rc_skip(&body, 4))
+	    !rc_get_u8(&body, &rq->level) || !rc_skip(&body, 2) ||
+	    !rc_get_u32he(&body, &rq->reqid) || !rc_skip(&body, 4))
 		FAIL("IPsec request truncated");
 	if (rc_reader_remaining(&body) < 8)
 		return true; /* no endpoints (transport mode), maybe padding */

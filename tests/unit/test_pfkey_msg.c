@@ -128,7 +128,7 @@ static const uint8_t add_keys[] = {
 
 static void test_encode_keys_padding(void **state)
 {
-	static const uint8_t ak[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	static const uint8_t ak[20] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
 				       11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
 	static const uint8_t ek[16] = {0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8,
 				       0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0};
@@ -137,8 +137,11 @@ static void test_encode_keys_padding(void **state)
 	(void)state;
 	NEED_LE();
 	pfk_init(&m, SADB_ADD, SADB_SATYPE_ESP, 2, 9);
-	m.sa = (struct pfk_sa){.spi = 0x12345678, .replay = 32, .state = 1,
-			       .auth = SADB_AALG_SHA1HMAC, .encrypt = SADB_X_EALG_AESCBC};
+	m.sa = (struct pfk_sa){.spi = 0x12345678,
+			       .replay = 32,
+			       .state = 1,
+			       .auth = SADB_AALG_SHA1HMAC,
+			       .encrypt = SADB_X_EALG_AESCBC};
 	m.key_auth = (struct pfk_key){.data = ak, .len = sizeof(ak)};
 	m.key_enc = (struct pfk_key){.data = ek, .len = sizeof(ek)};
 	pfk_set(&m, SADB_EXT_SA);
@@ -255,7 +258,6 @@ static void test_encode_rejects(void **state)
 	assert_true(pfk_encode(&m, &w) < 0);
 }
 
-
 /* Messages that are a bare header: REGISTER, DUMP, SPDDUMP, FLUSH. */
 static void test_encode_header_only(void **state)
 {
@@ -274,11 +276,11 @@ static const uint8_t update_lifetimes_natt[] = {
 	0x02, 0x02, 0x00, 0x03, 0x10, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00,
 	0x00,
 	/* LIFETIME_HARD: allocations 100, bytes 0x10000, addtime 60, usetime 0 */
-	0x04, 0x00, 0x03, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0, 0, 0, 0, 0x3c,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x04, 0x00, 0x03, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0, 0, 0, 0, 0x3c, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	/* LIFETIME_SOFT: allocations 0, bytes 0, addtime 50 */
-	0x04, 0x00, 0x04, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x32, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0,
+	0x04, 0x00, 0x04, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x32, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0,
 	/* NAT_T_TYPE 2, NAT_T_SPORT 4500 and DPORT 4501 in network order */
 	0x01, 0x00, 0x14, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x15, 0x00, 0x11, 0x94, 0x00,
 	0x00, 0x01, 0x00, 0x16, 0x00, 0x11, 0x95, 0x00, 0x00,
@@ -345,8 +347,10 @@ static void test_encode_migrate(void **state)
 	m.policy.dir = IPSEC_DIR_OUTBOUND;
 	m.policy.nreq = 2;
 	for (int i = 0; i < 2; i++) {
-		m.policy.req[i] = (struct pfk_ireq){.proto = 50, .mode = IPSEC_MODE_TUNNEL,
-						    .level = IPSEC_LEVEL_REQUIRE, .reqid = 4};
+		m.policy.req[i] = (struct pfk_ireq){.proto = 50,
+						    .mode = IPSEC_MODE_TUNNEL,
+						    .level = IPSEC_LEVEL_REQUIRE,
+						    .reqid = 4};
 		m.policy.req[i].src = v6("2001:db8::1", 128, 0).a;
 		m.policy.req[i].dst = v6(i ? "2001:db8::3" : "2001:db8::2", 128, 0).a;
 	}
@@ -482,8 +486,8 @@ static void raw_sa(struct raw *r, uint32_t spi, uint8_t auth, uint8_t enc)
 	raw_u32(r, 0);
 }
 
-static void raw_lifetime(struct raw *r, uint16_t type, uint32_t alloc, uint64_t bytes,
-			 uint64_t add, uint64_t use)
+static void raw_lifetime(struct raw *r, uint16_t type, uint32_t alloc, uint64_t bytes, uint64_t add,
+			 uint64_t use)
 {
 	raw_ext(r, 4, type);
 	raw_u32(r, alloc);

@@ -71,6 +71,7 @@ struct pfk_state {
 	uint32_t pid;
 	uint8_t *buf; /* receive buffer: the largest PF_KEY message */
 	size_t buflen;
+	size_t got;	    /* bytes of the last message in buf */
 	struct pfk_msg msg; /* the last message received (large: kept off the stack) */
 	bool local_err;	    /* the last request failed here, not in the kernel */
 };
@@ -248,9 +249,12 @@ static int open_socket(struct rk *k, int *fd)
 static void drain(struct rk *k, int fd)
 {
 	struct pfk_state *s = st(k);
+	ssize_t n;
 
-	while (recv(fd, s->buf, s->buflen, MSG_DONTWAIT) > 0 || errno == EINTR)
-		;
+	/* other processes' SA replies carry their keys */
+	while ((n = recv(fd, s->buf, s->buflen, MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			rc_memzero(s->buf, (size_t)n);
 }
 
 static int send_msg(struct rk *k, int fd, const struct pfk_msg *m)
@@ -301,7 +305,8 @@ static int recv_msg(struct rk *k, int fd, int timeout_ms, const char **why)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return pfk_decode(s->buf, (size_t)n, &s->msg, why) < 0 ? 1 : 0;
+	s->got = (size_t)n > s->buflen ? s->buflen : (size_t)n;
+	return pfk_decode(s->buf, s->got, &s->msg, why) < 0 ? 1 : 0;
 }
 
 static uint32_t next_seq(void)
@@ -694,7 +699,7 @@ static int pfk_sa_get(struct rk *k, const struct rk_sa_id *id, struct rk_sa_info
 	if (sa_info_from_msg(&st(k)->msg, out) < 0)
 		return rk_fail(k, EPROTO, "pfkey: the kernel's SA reply lacks the SA or addresses");
 	/* the kernel sends the keys back: they stay here */
-	rc_memzero(st(k)->buf, st(k)->buflen);
+	rc_memzero(st(k)->buf, st(k)->got);
 	return 0;
 }
 
@@ -745,7 +750,7 @@ static int sa_dump_one(struct rk *k, void *arg)
 	/* SPI 0 is the kernel's placeholder for a pending ACQUIRE, not an SA */
 	if (sa_info_from_msg(&st(k)->msg, &info) < 0 || info.sa.spi == 0)
 		return 0;
-	rc_memzero(st(k)->buf, st(k)->buflen);
+	rc_memzero(st(k)->buf, st(k)->got);
 	r = c->cb(&info, c->arg);
 	rc_memzero(&info, sizeof(info));
 	return r;
@@ -1378,7 +1383,7 @@ static int pfk_read_events(struct rk *k)
 			return rk_fail(k, r, "pfkey: reading kernel events: %s", strerror(-r));
 		if (r == 0 && dispatch(k))
 			n++;
-		rc_memzero(s->buf, s->buflen);
+		rc_memzero(s->buf, s->got);
 	}
 }
 

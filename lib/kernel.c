@@ -796,6 +796,21 @@ static void clear_err(struct rk *k)
 	k->err[0] = '\0';
 }
 
+/* Both kernels leave a larval SA with SPI 0, which nobody can name or
+ * delete, when a one-SPI request fails because the SPI is taken: ask
+ * first. */
+static bool spi_taken(struct rk *k, uint8_t proto, const struct rc_addr *src,
+		      const struct rc_addr *dst, uint32_t spi)
+{
+	struct rk_sa_id id = { .proto = proto, .spi = spi, .src = *src, .dst = *dst };
+	struct rk_sa_info *info = rc_xcalloc(1, sizeof(*info));
+	bool taken = k->ops->sa_get(k, &id, info) == 0;
+
+	rc_freezero(info, sizeof(*info));
+	k->err[0] = '\0';
+	return taken;
+}
+
 int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const struct rc_addr *dst,
 	      uint32_t min, uint32_t max, uint32_t reqid, uint32_t *spi)
 {
@@ -814,6 +829,9 @@ int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const stru
 			       max);
 	if (proto == RK_PROTO_COMP && max > 0xffff)
 		return rk_fail(k, EINVAL, "%s: an IPComp CPI has 16 bits", k->ops->name);
+	if (min == max && min != 0 && spi_taken(k, proto, src, dst, min))
+		return rk_fail(k, EEXIST, "%s: SPI 0x%x to %s is in use", k->ops->name, min,
+			       rc_addr_ntop(dst, (char[RC_ADDR_STRLEN]){ 0 }, RC_ADDR_STRLEN));
 	r = normalise(k, k->ops->getspi(k, proto, src, dst, min, max, reqid, spi), "getspi");
 	if (r == 0)
 		own_sa_add(k, proto, *spi, src, dst, reqid);

@@ -138,6 +138,10 @@ static void getspi_larval_update(void **state)
 	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, 0x500, 0x503, 0, &spi),
 			 -ENOENT);
 	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, 0x600, 0x500, 0, &spi), -EINVAL);
+	/* one taken SPI: refused before the kernel leaves a nameless larval SA */
+	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, spis[0], spis[0], 0, &spi),
+			 -EEXIST);
+	assert_non_null(strstr(rk_error(k), "in use"));
 	/* 0, 0: the kernel's choice, never a reserved SPI */
 	assert_int_equal(rk_getspi(k, RK_PROTO_AH, &src, &dst, 0, 0, 0, &spi), 0);
 	assert_true(spi >= 256);

@@ -402,6 +402,47 @@ static void lifetimes_polled(void **state)
 	rk_close(k);
 }
 
+/* After MIGRATE the handle owns the SA at its new address: flush finds it. */
+static void migrate_keeps_ownership(void **state)
+{
+	struct rk *k = open_mem(NULL, NULL, NULL);
+	struct rk_policy p = ipsec_pol("198.51.100.0/24", "203.0.113.0/24", RK_DIR_OUT);
+	struct rk_sa sa = esp_sa(0x5001, "192.0.2.1", "192.0.2.2");
+	struct rk_sa_info info;
+	struct rk_sa_id id;
+	struct rk_migrate m;
+
+	p.tmpl[0].mode = RK_MODE_TUNNEL;
+	p.tmpl[0].src = addr("192.0.2.1");
+	p.tmpl[0].dst = addr("192.0.2.2");
+	p.tmpl[0].reqid = 7;
+	sa.mode = RK_MODE_TUNNEL;
+	assert_int_equal(rk_policy_add(k, &p, false), 0);
+	assert_int_equal(rk_sa_add(k, &sa), 0);
+	memset(&m, 0, sizeof(m));
+	m.sel = p.sel;
+	m.dir = RK_DIR_OUT;
+	m.proto = RK_PROTO_ESP;
+	m.mode = RK_MODE_TUNNEL;
+	m.reqid = 7;
+	m.old_src = addr("192.0.2.1");
+	m.old_dst = addr("192.0.2.2");
+	m.new_src = addr("192.0.2.5");
+	m.new_dst = addr("192.0.2.6");
+	assert_int_equal(rk_migrate(k, &m), 0);
+	id = sa_id(&sa);
+	assert_int_equal(rk_sa_get(k, &id, &info), -ENOENT);
+	id.src = m.new_src;
+	id.dst = m.new_dst;
+	assert_int_equal(rk_sa_get(k, &id, &info), 0);
+	m.sel.dst = addr("203.0.113.0/25");
+	assert_int_equal(rk_migrate(k, &m), -ENOENT);
+	assert_int_equal(rk_flush(k), 0);
+	assert_int_equal(rk_memory_sa_count(), 0);
+	assert_int_equal(rk_memory_policy_count(), 0);
+	rk_close(k);
+}
+
 static void count_line(const char *text, void *arg)
 {
 	(*(int *)arg)++;
@@ -468,6 +509,7 @@ int main(void)
 		cmocka_unit_test(flush_only_own),
 		cmocka_unit_test(lifetimes_on_base),
 		cmocka_unit_test(lifetimes_polled),
+		cmocka_unit_test(migrate_keeps_ownership),
 		cmocka_unit_test(caps_all_supported),
 		cmocka_unit_test(scale),
 	};

@@ -19,3 +19,4 @@ tests_tools_rkctl_LDADD = $(RC_LIBS)
 # rkctl itself, on the memory backend (no root, no kernel IPsec)
 TESTS += tests/tools/test_rkctl.sh
 EXTRA_DIST += tests/tools/test_rkctl.sh
+EXTRA_DIST += doc/rkctl.txt

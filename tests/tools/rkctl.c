@@ -72,6 +72,7 @@ static void usage(FILE *out)
 	      "  policy del-index INDEX DIR\n"
 	      "  policy dump\n"
 	      "  migrate SELSRC SELDST DIR PROTO MODE REQID OLDSRC OLDDST NEWSRC NEWDST\n"
+	      "     [proto P] [sport N] [dport N] [icmp TYPE CODE]\n"
 	      "  flush                      remove what this handle added\n"
 	      "  wait acquire|soft-expire|hard-expire|policy-expire|any [TIMEOUT]\n"
 	      "  natt-socket PORT [4|6]     UDP socket with UDP_ENCAP_ESPINUDP, kept open\n"
@@ -832,6 +833,8 @@ static int cmd_policy(struct ctl *c, struct args *a)
 static int cmd_migrate(struct ctl *c, struct args *a)
 {
 	struct rk_migrate m;
+	const char *opt;
+	bool used;
 	int r;
 
 	memset(&m, 0, sizeof(m));
@@ -842,6 +845,13 @@ static int cmd_migrate(struct ctl *c, struct args *a)
 	    (r = arg_addr(c, a, "new src", &m.new_src)) ||
 	    (r = arg_addr(c, a, "new dst", &m.new_dst)))
 		return r;
+	/* the selector's upper layer, as in `policy del` */
+	while ((opt = next(a))) {
+		if ((r = sel_option(c, a, opt, &m.sel, &used)))
+			return r;
+		if (!used)
+			return bad(c, "migrate: unknown option '%s'", opt);
+	}
 	return rk_migrate(c->k, &m);
 }
 

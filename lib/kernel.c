@@ -334,7 +334,7 @@ int rk_poll_events(struct rk *k, int timeout_ms)
 		int r;
 
 		if (fd >= 0) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 			r = poll(&pfd, 1, left > 0 ? (int)left : 0);
 			if (r < 0 && errno != EINTR)
@@ -351,7 +351,7 @@ int rk_poll_events(struct rk *k, int timeout_ms)
 		r = read_events(k);
 		if (r != 0 || left <= 0)
 			return r;
-		struct timespec ts = { 0, (left < 10 ? left : 10) * 1000000L };
+		struct timespec ts = {0, (left < 10 ? left : 10) * 1000000L};
 
 		nanosleep(&ts, NULL);
 	}
@@ -414,7 +414,8 @@ struct rk *rk_open(const char *backend, struct event_base *base, rk_event_fn fn,
 	rk_table_init(&k->pols);
 	rk_table_init(&k->pol_index);
 	if (ops->open(k) < 0) {
-		snprintf(err, errlen, "%s", k->err[0] ? k->err : "cannot open the kernel interface");
+		snprintf(err, errlen, "%s",
+			 k->err[0] ? k->err : "cannot open the kernel interface");
 		free(k);
 		return NULL;
 	}
@@ -602,25 +603,34 @@ static int check_sa_algs(struct rk *k, const struct rk_sa *sa)
 	switch (sa->proto) {
 	case RK_PROTO_ESP:
 		if (sa->enc == RK_ENC_NONE)
-			return rk_fail(k, EINVAL, "%s: an ESP SA needs an encryption algorithm "
-						  "(null for none)", b);
+			return rk_fail(k, EINVAL,
+				       "%s: an ESP SA needs an encryption algorithm "
+				       "(null for none)",
+				       b);
 		if (rk_enc_is_aead(sa->enc) && sa->auth != RK_AUTH_NONE)
-			return rk_fail(k, EINVAL, "%s: %s is an AEAD: no separate integrity "
-						  "algorithm", b, rk_enc_name(sa->enc));
+			return rk_fail(k, EINVAL,
+				       "%s: %s is an AEAD: no separate integrity "
+				       "algorithm",
+				       b, rk_enc_name(sa->enc));
 		if (sa->enc == RK_ENC_NULL && sa->auth == RK_AUTH_NONE)
-			return rk_fail(k, EINVAL, "%s: ESP with null encryption needs an "
-						  "integrity algorithm", b);
+			return rk_fail(k, EINVAL,
+				       "%s: ESP with null encryption needs an "
+				       "integrity algorithm",
+				       b);
 		if (sa->comp != RK_COMP_NONE)
 			return rk_fail(k, EINVAL, "%s: an ESP SA has no compression", b);
 		break;
 	case RK_PROTO_AH:
 		if (sa->enc != RK_ENC_NONE || sa->comp != RK_COMP_NONE || sa->auth == RK_AUTH_NONE)
-			return rk_fail(k, EINVAL, "%s: an AH SA has an integrity algorithm only", b);
+			return rk_fail(k, EINVAL, "%s: an AH SA has an integrity algorithm only",
+				       b);
 		break;
 	case RK_PROTO_COMP:
 		if (sa->enc != RK_ENC_NONE || sa->auth != RK_AUTH_NONE || sa->comp == RK_COMP_NONE)
-			return rk_fail(k, EINVAL, "%s: an IPComp SA has a compression algorithm "
-						  "only", b);
+			return rk_fail(k, EINVAL,
+				       "%s: an IPComp SA has a compression algorithm "
+				       "only",
+				       b);
 		if (sa->spi > 0xffff)
 			return rk_fail(k, EINVAL, "%s: IPComp CPI 0x%x is larger than 16 bits", b,
 				       sa->spi);
@@ -726,8 +736,7 @@ static int check_tmpl(struct rk *k, const struct rk_tmpl *t)
 	if (t->mode != RK_MODE_TRANSPORT && t->mode != RK_MODE_TUNNEL)
 		return rk_fail(k, EINVAL, "%s: unknown template mode %d", k->ops->name,
 			       (int)t->mode);
-	if (t->level != RK_LEVEL_REQUIRE && t->level != RK_LEVEL_USE &&
-	    t->level != RK_LEVEL_UNIQUE)
+	if (t->level != RK_LEVEL_REQUIRE && t->level != RK_LEVEL_USE && t->level != RK_LEVEL_UNIQUE)
 		return rk_fail(k, EINVAL, "%s: unknown template level %d", k->ops->name,
 			       (int)t->level);
 	if (t->mode == RK_MODE_TUNNEL)
@@ -802,7 +811,7 @@ static void clear_err(struct rk *k)
 static bool spi_taken(struct rk *k, uint8_t proto, const struct rc_addr *src,
 		      const struct rc_addr *dst, uint32_t spi)
 {
-	struct rk_sa_id id = { .proto = proto, .spi = spi, .src = *src, .dst = *dst };
+	struct rk_sa_id id = {.proto = proto, .spi = spi, .src = *src, .dst = *dst};
 	struct rk_sa_info *info = rc_xcalloc(1, sizeof(*info));
 	bool taken = k->ops->sa_get(k, &id, info) == 0;
 
@@ -831,7 +840,7 @@ int rk_getspi(struct rk *k, uint8_t proto, const struct rc_addr *src, const stru
 		return rk_fail(k, EINVAL, "%s: an IPComp CPI has 16 bits", k->ops->name);
 	if (min == max && min != 0 && spi_taken(k, proto, src, dst, min))
 		return rk_fail(k, EEXIST, "%s: SPI 0x%x to %s is in use", k->ops->name, min,
-			       rc_addr_ntop(dst, (char[RC_ADDR_STRLEN]){ 0 }, RC_ADDR_STRLEN));
+			       rc_addr_ntop(dst, (char[RC_ADDR_STRLEN]){0}, RC_ADDR_STRLEN));
 	r = normalise(k, k->ops->getspi(k, proto, src, dst, min, max, reqid, spi), "getspi");
 	if (r == 0)
 		own_sa_add(k, proto, *spi, src, dst, reqid);
@@ -910,8 +919,7 @@ int rk_policy_add(struct rk *k, struct rk_policy *p, bool update)
 	r = check_policy(k, p);
 	if (r < 0)
 		return r;
-	r = normalise(k, k->ops->policy_add(k, p, update),
-		      update ? "update policy" : "add policy");
+	r = normalise(k, k->ops->policy_add(k, p, update), update ? "update policy" : "add policy");
 	if (r == 0)
 		own_pol_add(k, p);
 	return r;

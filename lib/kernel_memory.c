@@ -355,8 +355,8 @@ static int mem_sa_add(struct rk *k, const struct rk_sa *sa, bool update)
 		return rk_fail(k, EEXIST, "memory: an SA with SPI 0x%08x to %s exists", sa->spi,
 			       ntop(&sa->dst, a));
 	if (!s && update)
-		return rk_fail(k, ENOENT, "memory: no SA with SPI 0x%08x to %s to update",
-			       sa->spi, ntop(&sa->dst, a));
+		return rk_fail(k, ENOENT, "memory: no SA with SPI 0x%08x to %s to update", sa->spi,
+			       ntop(&sa->dst, a));
 	if (!s) {
 		s = rc_xcalloc(1, sizeof(*s));
 		s->add_time = (uint64_t)time(NULL);
@@ -490,8 +490,10 @@ static int mem_policy_add(struct rk *k, struct rk_policy *p, bool update)
 	struct rk_tkey key;
 
 	if (m && !update)
-		return rk_fail(k, EEXIST, "memory: a policy with this selector and direction "
-					  "exists (index %u)", m->p.index);
+		return rk_fail(k, EEXIST,
+			       "memory: a policy with this selector and direction "
+			       "exists (index %u)",
+			       m->p.index);
 	if (m) {
 		/* an update keeps the policy's index and place, as XFRM does */
 		p->index = m->p.index;
@@ -576,8 +578,10 @@ static int mem_migrate(struct rk *k, const struct rk_migrate *mg)
 		    !endpoints_are(&s->sa.src, &s->sa.dst, &mg->old_src, &mg->old_dst))
 			continue;
 		if (sa_find(s->sa.proto, s->sa.spi, &mg->new_dst))
-			return rk_fail(k, EEXIST, "memory: migrate: SPI 0x%08x is taken at the "
-						  "new destination", s->sa.spi);
+			return rk_fail(k, EEXIST,
+				       "memory: migrate: SPI 0x%08x is taken at the "
+				       "new destination",
+				       s->sa.spi);
 		rk_table_remove(&store->sas, &s->node);
 		s->sa.src = mg->new_src;
 		s->sa.dst = mg->new_dst;
@@ -620,11 +624,13 @@ int rk_memory_inject_acquire(struct rk *k, const struct rk_acquire *acq)
 	struct mem_handle *h;
 	struct mem_acq *a;
 	struct mem_pol *m;
-	struct timeval now = { 0, 0 };
+	struct timeval now = {0, 0};
 
 	if (!k || strcmp(rk_backend_name(k), "memory") != 0)
-		return k ? rk_fail(k, EOPNOTSUPP, "%s: ACQUIREs are injected into the memory "
-						  "backend only", rk_backend_name(k))
+		return k ? rk_fail(k, EOPNOTSUPP,
+				   "%s: ACQUIREs are injected into the memory "
+				   "backend only",
+				   rk_backend_name(k))
 			 : -EINVAL;
 	h = rk_priv(k);
 	a = rc_xcalloc(1, sizeof(*a));

@@ -141,27 +141,27 @@ struct kw_enc {
 
 /* compat §8.1 (the words with a PF_KEY mapping) and our AEAD extensions */
 static const struct kw_enc enc_keywords[] = {
-	{ "des_cbc", RK_ENC_DES_CBC },
-	{ "3des_cbc", RK_ENC_3DES_CBC },
-	{ "null_enc", RK_ENC_NULL },
-	{ "cast128_cbc", RK_ENC_CAST128_CBC },
-	{ "blowfish_cbc", RK_ENC_BLOWFISH_CBC },
-	{ "rijndael_cbc", RK_ENC_AES_CBC },
-	{ "aes128_cbc", RK_ENC_AES_CBC },
-	{ "aes192_cbc", RK_ENC_AES_CBC },
-	{ "aes256_cbc", RK_ENC_AES_CBC },
-	{ "aes_ctr", RK_ENC_AES_CTR },
-	{ "twofish_cbc", RK_ENC_TWOFISH_CBC },
-	{ "aes128_gcm16", RK_ENC_AES_GCM_16 },
-	{ "aes192_gcm16", RK_ENC_AES_GCM_16 },
-	{ "aes256_gcm16", RK_ENC_AES_GCM_16 },
-	{ "aes128_gcm12", RK_ENC_AES_GCM_12 },
-	{ "aes192_gcm12", RK_ENC_AES_GCM_12 },
-	{ "aes256_gcm12", RK_ENC_AES_GCM_12 },
-	{ "aes128_gcm8", RK_ENC_AES_GCM_8 },
-	{ "aes192_gcm8", RK_ENC_AES_GCM_8 },
-	{ "aes256_gcm8", RK_ENC_AES_GCM_8 },
-	{ "chacha20_poly1305", RK_ENC_CHACHA20_POLY1305 },
+	{"des_cbc", RK_ENC_DES_CBC},
+	{"3des_cbc", RK_ENC_3DES_CBC},
+	{"null_enc", RK_ENC_NULL},
+	{"cast128_cbc", RK_ENC_CAST128_CBC},
+	{"blowfish_cbc", RK_ENC_BLOWFISH_CBC},
+	{"rijndael_cbc", RK_ENC_AES_CBC},
+	{"aes128_cbc", RK_ENC_AES_CBC},
+	{"aes192_cbc", RK_ENC_AES_CBC},
+	{"aes256_cbc", RK_ENC_AES_CBC},
+	{"aes_ctr", RK_ENC_AES_CTR},
+	{"twofish_cbc", RK_ENC_TWOFISH_CBC},
+	{"aes128_gcm16", RK_ENC_AES_GCM_16},
+	{"aes192_gcm16", RK_ENC_AES_GCM_16},
+	{"aes256_gcm16", RK_ENC_AES_GCM_16},
+	{"aes128_gcm12", RK_ENC_AES_GCM_12},
+	{"aes192_gcm12", RK_ENC_AES_GCM_12},
+	{"aes256_gcm12", RK_ENC_AES_GCM_12},
+	{"aes128_gcm8", RK_ENC_AES_GCM_8},
+	{"aes192_gcm8", RK_ENC_AES_GCM_8},
+	{"aes256_gcm8", RK_ENC_AES_GCM_8},
+	{"chacha20_poly1305", RK_ENC_CHACHA20_POLY1305},
 };
 
 struct kw_auth {
@@ -172,14 +172,14 @@ struct kw_auth {
 /* non_auth is ESP without integrity (KINK allows it); kpdk_md5, des_mac
  * and tiger have no Linux or BSD transform. */
 static const struct kw_auth auth_keywords[] = {
-	{ "hmac_md5", RK_AUTH_HMAC_MD5_96 },
-	{ "hmac_sha1", RK_AUTH_HMAC_SHA1_96 },
-	{ "hmac_sha2_256", RK_AUTH_HMAC_SHA2_256_128 },
-	{ "hmac_sha2_384", RK_AUTH_HMAC_SHA2_384_192 },
-	{ "hmac_sha2_512", RK_AUTH_HMAC_SHA2_512_256 },
-	{ "aes_xcbc", RK_AUTH_AES_XCBC_96 },
-	{ "aes_cmac", RK_AUTH_AES_CMAC_96 },
-	{ "non_auth", RK_AUTH_NONE },
+	{"hmac_md5", RK_AUTH_HMAC_MD5_96},
+	{"hmac_sha1", RK_AUTH_HMAC_SHA1_96},
+	{"hmac_sha2_256", RK_AUTH_HMAC_SHA2_256_128},
+	{"hmac_sha2_384", RK_AUTH_HMAC_SHA2_384_192},
+	{"hmac_sha2_512", RK_AUTH_HMAC_SHA2_512_256},
+	{"aes_xcbc", RK_AUTH_AES_XCBC_96},
+	{"aes_cmac", RK_AUTH_AES_CMAC_96},
+	{"non_auth", RK_AUTH_NONE},
 };
 
 struct kw_comp {
@@ -188,9 +188,9 @@ struct kw_comp {
 };
 
 static const struct kw_comp comp_keywords[] = {
-	{ "oui", RK_COMP_OUI },
-	{ "deflate", RK_COMP_DEFLATE },
-	{ "lzs", RK_COMP_LZS },
+	{"oui", RK_COMP_OUI},
+	{"deflate", RK_COMP_DEFLATE},
+	{"lzs", RK_COMP_LZS},
 };
 
 int rk_enc_from_keyword(const char *kw, enum rk_enc *out)

@@ -15,3 +15,8 @@ tests_unit_test_rk_alg_LDADD = $(UNIT_LDADD)
 noinst_PROGRAMS += tests/tools/rkctl
 tests_tools_rkctl_SOURCES = tests/tools/rkctl.c
 tests_tools_rkctl_LDADD = $(RC_LIBS)
+
+# rkctl itself, on the memory backend (no root, no kernel IPsec)
+TESTS += tests/tools/test_rkctl.sh
+EXTRA_DIST += tests/tools/test_rkctl.sh
+EXTRA_DIST += doc/rkctl.txt

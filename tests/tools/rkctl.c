@@ -72,6 +72,7 @@ static void usage(FILE *out)
 	      "  policy del-index INDEX DIR\n"
 	      "  policy dump\n"
 	      "  migrate SELSRC SELDST DIR PROTO MODE REQID OLDSRC OLDDST NEWSRC NEWDST\n"
+	      "     [proto P] [sport N] [dport N] [icmp TYPE CODE]\n"
 	      "  flush                      remove what this handle added\n"
 	      "  wait acquire|soft-expire|hard-expire|policy-expire|any [TIMEOUT]\n"
 	      "  natt-socket PORT [4|6]     UDP socket with UDP_ENCAP_ESPINUDP, kept open\n"
@@ -90,24 +91,24 @@ static const struct {
 	int err;
 	const char *name;
 } errnames[] = {
-	{ ENOENT, "ENOENT" },
-	{ EEXIST, "EEXIST" },
-	{ EINVAL, "EINVAL" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" },
-	{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
-	{ EAFNOSUPPORT, "EAFNOSUPPORT" },
-	{ ENOSYS, "ENOSYS" },
-	{ ETIMEDOUT, "ETIMEDOUT" },
-	{ EPERM, "EPERM" },
-	{ ENOMEM, "ENOMEM" },
-	{ ESRCH, "ESRCH" },
-	{ EBUSY, "EBUSY" },
-	{ ENOSPC, "ENOSPC" },
-	{ ENOBUFS, "ENOBUFS" },
-	{ EIO, "EIO" },
-	{ EACCES, "EACCES" },
-	{ EMSGSIZE, "EMSGSIZE" },
-	{ EPROTO, "EPROTO" },
+	{ENOENT, "ENOENT"},
+	{EEXIST, "EEXIST"},
+	{EINVAL, "EINVAL"},
+	{EOPNOTSUPP, "EOPNOTSUPP"},
+	{EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+	{EAFNOSUPPORT, "EAFNOSUPPORT"},
+	{ENOSYS, "ENOSYS"},
+	{ETIMEDOUT, "ETIMEDOUT"},
+	{EPERM, "EPERM"},
+	{ENOMEM, "ENOMEM"},
+	{ESRCH, "ESRCH"},
+	{EBUSY, "EBUSY"},
+	{ENOSPC, "ENOSPC"},
+	{ENOBUFS, "ENOBUFS"},
+	{EIO, "EIO"},
+	{EACCES, "EACCES"},
+	{EMSGSIZE, "EMSGSIZE"},
+	{EPROTO, "EPROTO"},
 };
 
 static const char *errname(int err)
@@ -226,8 +227,10 @@ static int arg_ipsec_proto(struct ctl *c, struct args *a, uint8_t *out)
 
 static const char *ipsec_proto_name(uint8_t p)
 {
-	return p == RK_PROTO_ESP ? "esp" : p == RK_PROTO_AH ? "ah" : p == RK_PROTO_COMP ? "comp"
-											: "?";
+	return p == RK_PROTO_ESP    ? "esp"
+	       : p == RK_PROTO_AH   ? "ah"
+	       : p == RK_PROTO_COMP ? "comp"
+				    : "?";
 }
 
 static int arg_ul_proto(struct ctl *c, struct args *a, uint8_t *out)
@@ -235,8 +238,8 @@ static int arg_ul_proto(struct ctl *c, struct args *a, uint8_t *out)
 	static const struct {
 		const char *name;
 		uint8_t proto;
-	} names[] = { { "any", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 },
-		      { "ipv6-icmp", 58 }, { "icmp6", 58 }, { "sctp", 132 } };
+	} names[] = {{"any", 0},	{"icmp", 1},   {"tcp", 6},   {"udp", 17},
+		     {"ipv6-icmp", 58}, {"icmp6", 58}, {"sctp", 132}};
 	const char *s = next(a);
 	uint64_t v;
 
@@ -359,14 +362,14 @@ static int lifetime_opt(struct ctl *c, struct args *a, const char *opt, struct r
 		const char *name;
 		size_t off;
 	} f[] = {
-		{ "soft-bytes", offsetof(struct rk_lifetime, soft_bytes) },
-		{ "hard-bytes", offsetof(struct rk_lifetime, hard_bytes) },
-		{ "soft-packets", offsetof(struct rk_lifetime, soft_packets) },
-		{ "hard-packets", offsetof(struct rk_lifetime, hard_packets) },
-		{ "soft-add", offsetof(struct rk_lifetime, soft_add_sec) },
-		{ "hard-add", offsetof(struct rk_lifetime, hard_add_sec) },
-		{ "soft-use", offsetof(struct rk_lifetime, soft_use_sec) },
-		{ "hard-use", offsetof(struct rk_lifetime, hard_use_sec) },
+		{"soft-bytes", offsetof(struct rk_lifetime, soft_bytes)},
+		{"hard-bytes", offsetof(struct rk_lifetime, hard_bytes)},
+		{"soft-packets", offsetof(struct rk_lifetime, soft_packets)},
+		{"hard-packets", offsetof(struct rk_lifetime, hard_packets)},
+		{"soft-add", offsetof(struct rk_lifetime, soft_add_sec)},
+		{"hard-add", offsetof(struct rk_lifetime, hard_add_sec)},
+		{"soft-use", offsetof(struct rk_lifetime, soft_use_sec)},
+		{"hard-use", offsetof(struct rk_lifetime, hard_use_sec)},
 	};
 
 	for (size_t i = 0; i < RC_ARRAY_SIZE(f); i++)
@@ -414,8 +417,7 @@ static void print_sa(const struct rk_sa_info *i)
 	if (s->lifetime.soft_add_sec || s->lifetime.hard_add_sec)
 		printf(" soft-add %" PRIu64 " hard-add %" PRIu64, s->lifetime.soft_add_sec,
 		       s->lifetime.hard_add_sec);
-	printf(" packets %" PRIu64 " bytes %" PRIu64 " add-time %" PRIu64 " use-time %" PRIu64
-	       "\n",
+	printf(" packets %" PRIu64 " bytes %" PRIu64 " add-time %" PRIu64 " use-time %" PRIu64 "\n",
 	       i->cur.packets, i->cur.bytes, i->cur.add_time, i->cur.use_time);
 }
 
@@ -474,8 +476,7 @@ static void print_event(const struct rk_event *ev)
 	printf("event %s", event_name(ev));
 	switch (ev->type) {
 	case RK_EV_ACQUIRE:
-		printf(" index %u dir %s", ev->u.acquire.policy_index,
-		       dir_name(ev->u.acquire.dir));
+		printf(" index %u dir %s", ev->u.acquire.policy_index, dir_name(ev->u.acquire.dir));
 		print_sel(" sel", &ev->u.acquire.sel);
 		print_sel(" pkt", &ev->u.acquire.pkt);
 		print_tmpl(&ev->u.acquire.tmpl);
@@ -489,7 +490,8 @@ static void print_event(const struct rk_event *ev)
 		break;
 	case RK_EV_POLICY_EXPIRE:
 		printf(" index %u dir %s %s", ev->u.policy_expire.index,
-		       dir_name(ev->u.policy_expire.dir), ev->u.policy_expire.hard ? "hard" : "soft");
+		       dir_name(ev->u.policy_expire.dir),
+		       ev->u.policy_expire.hard ? "hard" : "soft");
 		print_sel(" sel", &ev->u.policy_expire.sel);
 		break;
 	case RK_EV_MIGRATE:
@@ -595,7 +597,8 @@ static int sa_option(struct ctl *c, struct args *a, const char *opt, struct rk_s
 		return r ?: arg_hexkey(c, a, sa->enc_key, &sa->enc_keylen);
 	}
 	if (strcmp(opt, "auth") == 0)
-		return arg_auth(c, a, &sa->auth) ?: arg_hexkey(c, a, sa->auth_key, &sa->auth_keylen);
+		return arg_auth(c, a, &sa->auth)
+			       ?: arg_hexkey(c, a, sa->auth_key, &sa->auth_keylen);
 	if (strcmp(opt, "comp") == 0)
 		return arg_comp(c, a, &sa->comp);
 	if (strcmp(opt, "replay") == 0)
@@ -606,8 +609,8 @@ static int sa_option(struct ctl *c, struct args *a, const char *opt, struct rk_s
 	}
 	if (strcmp(opt, "encap") == 0) {
 		sa->encap.enabled = true;
-		r = arg_u16(c, a, "encap sport", &sa->encap.sport) ?:
-			arg_u16(c, a, "encap dport", &sa->encap.dport);
+		r = arg_u16(c, a, "encap sport", &sa->encap.sport)
+			    ?: arg_u16(c, a, "encap dport", &sa->encap.dport);
 		if (r == 0 && a->i < a->n && strcmp(a->v[a->i], "oa") == 0) {
 			a->i++;
 			r = arg_addr(c, a, "oa", &sa->encap.oa);
@@ -615,8 +618,8 @@ static int sa_option(struct ctl *c, struct args *a, const char *opt, struct rk_s
 		return r;
 	}
 	if (strcmp(opt, "sel") == 0) {
-		r = arg_addr(c, a, "sel src", &sa->sel.src) ?:
-			arg_addr(c, a, "sel dst", &sa->sel.dst);
+		r = arg_addr(c, a, "sel src", &sa->sel.src)
+			    ?: arg_addr(c, a, "sel dst", &sa->sel.dst);
 		if (r == 0 && a->i < a->n && strcmp(a->v[a->i], "proto") == 0) {
 			a->i++;
 			r = arg_ul_proto(c, a, &sa->sel.proto);
@@ -682,8 +685,8 @@ static int sel_option(struct ctl *c, struct args *a, const char *opt, struct rk_
 	if (strcmp(opt, "dport") == 0)
 		return arg_u16(c, a, "dport", &sel->dst.port);
 	if (strcmp(opt, "icmp") == 0) /* type in src.port, code in dst.port */
-		return arg_u16(c, a, "icmp type", &sel->src.port) ?:
-			arg_u16(c, a, "icmp code", &sel->dst.port);
+		return arg_u16(c, a, "icmp type", &sel->src.port)
+			       ?: arg_u16(c, a, "icmp code", &sel->dst.port);
 	*used = false;
 	return 0;
 }
@@ -699,9 +702,8 @@ static int tmpl_option(struct ctl *c, struct args *a, struct rk_policy *p)
 	t = &p->tmpl[p->ntmpl++];
 	if ((r = arg_ipsec_proto(c, a, &t->proto)) || (r = arg_mode(c, a, &t->mode)))
 		return r;
-	if (t->mode == RK_MODE_TUNNEL &&
-	    ((r = arg_addr(c, a, "tunnel src", &t->src)) ||
-	     (r = arg_addr(c, a, "tunnel dst", &t->dst))))
+	if (t->mode == RK_MODE_TUNNEL && ((r = arg_addr(c, a, "tunnel src", &t->src)) ||
+					  (r = arg_addr(c, a, "tunnel dst", &t->dst))))
 		return r;
 	while (a->i < a->n) {
 		opt = a->v[a->i];
@@ -831,6 +833,8 @@ static int cmd_policy(struct ctl *c, struct args *a)
 static int cmd_migrate(struct ctl *c, struct args *a)
 {
 	struct rk_migrate m;
+	const char *opt;
+	bool used;
 	int r;
 
 	memset(&m, 0, sizeof(m));
@@ -841,6 +845,13 @@ static int cmd_migrate(struct ctl *c, struct args *a)
 	    (r = arg_addr(c, a, "new src", &m.new_src)) ||
 	    (r = arg_addr(c, a, "new dst", &m.new_dst)))
 		return r;
+	/* the selector's upper layer, as in `policy del` */
+	while ((opt = next(a))) {
+		if ((r = sel_option(c, a, opt, &m.sel, &used)))
+			return r;
+		if (!used)
+			return bad(c, "migrate: unknown option '%s'", opt);
+	}
 	return rk_migrate(c->k, &m);
 }
 
@@ -1206,7 +1217,7 @@ static int run_script(struct ctl *c, const char *path, bool keep_going, bool sta
 		return 2;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		struct args a = { .v = v };
+		struct args a = {.v = v};
 		int r;
 
 		lineno++;
@@ -1280,7 +1291,7 @@ int main(int argc, char **argv)
 	if (script) {
 		rc = run_script(&c, script, keep_going, status);
 	} else {
-		struct args a = { .v = argv + optind, .n = argc - optind };
+		struct args a = {.v = argv + optind, .n = argc - optind};
 
 		rc = run_checked(&c, &a) < 0;
 		if (rc)

@@ -56,7 +56,7 @@ static struct rk_sa esp_sa(uint32_t spi, const char *src, const char *dst)
 
 static struct rk_sa_id sa_id(const struct rk_sa *sa)
 {
-	struct rk_sa_id id = { .proto = sa->proto, .spi = sa->spi, .src = sa->src, .dst = sa->dst };
+	struct rk_sa_id id = {.proto = sa->proto, .spi = sa->spi, .src = sa->src, .dst = sa->dst};
 
 	return id;
 }
@@ -135,8 +135,7 @@ static void getspi_larval_update(void **state)
 		for (int j = 0; j < i; j++)
 			assert_int_not_equal(spis[i], spis[j]);
 	}
-	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, 0x500, 0x503, 0, &spi),
-			 -ENOENT);
+	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, 0x500, 0x503, 0, &spi), -ENOENT);
 	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, 0x600, 0x500, 0, &spi), -EINVAL);
 	/* one taken SPI: refused before the kernel leaves a nameless larval SA */
 	assert_int_equal(rk_getspi(k, RK_PROTO_ESP, &src, &dst, spis[0], spis[0], 0, &spi),
@@ -234,7 +233,7 @@ static void policies(void **state)
 	struct rk_policy out = ipsec_pol("192.0.2.0/24", "198.51.100.0/24", RK_DIR_OUT);
 	struct rk_policy in = ipsec_pol("198.51.100.0/24", "192.0.2.0/24", RK_DIR_IN);
 	struct rk_policy fwd = in, dup;
-	struct dumped d = { 0 };
+	struct dumped d = {0};
 	uint32_t oi;
 
 	fwd.dir = RK_DIR_FWD;
@@ -272,7 +271,7 @@ static void flush_only_own(void **state)
 	struct rk_sa sa;
 	struct rk_sa_id id;
 	struct rk_policy p;
-	struct dumped d = { 0 };
+	struct dumped d = {0};
 
 	for (uint32_t i = 0; i < 3; i++) {
 		sa = esp_sa(0x100 + i, "192.0.2.1", "192.0.2.2");
@@ -348,13 +347,13 @@ static void on_event(const struct rk_event *ev, void *arg)
 
 static void lifetimes_on_base(void **state)
 {
-	struct evlog l = { 0 };
+	struct evlog l = {0};
 	struct rk *k;
 	struct rk_sa sa = esp_sa(0x3000, "192.0.2.1", "192.0.2.2");
 	struct rk_sa_id id = sa_id(&sa);
 	struct rk_sa_info info;
 	struct rk_policy p = ipsec_pol("192.0.2.1", "192.0.2.2", RK_DIR_OUT);
-	struct timeval limit = { 5, 0 };
+	struct timeval limit = {5, 0};
 
 	l.base = event_base_new();
 	k = open_mem(l.base, on_event, &l);
@@ -363,8 +362,7 @@ static void lifetimes_on_base(void **state)
 	assert_int_equal(rk_sa_add(k, &sa), 0);
 	p.lifetime.hard_add_sec = 1;
 	assert_int_equal(rk_policy_add(k, &p, false), 0);
-	assert_int_equal(rk_memory_inject_acquire(k, &(struct rk_acquire){ .policy_index =
-										   p.index }),
+	assert_int_equal(rk_memory_inject_acquire(k, &(struct rk_acquire){.policy_index = p.index}),
 			 0);
 	event_base_loopexit(l.base, &limit);
 	event_base_dispatch(l.base);
@@ -384,7 +382,7 @@ static void lifetimes_on_base(void **state)
 
 static void lifetimes_polled(void **state)
 {
-	struct evlog l = { 0 };
+	struct evlog l = {0};
 	struct rk *k = open_mem(NULL, on_event, &l);
 	struct rk_sa sa = esp_sa(0x3001, "192.0.2.1", "192.0.2.2");
 	int n = 0;
@@ -399,6 +397,47 @@ static void lifetimes_polled(void **state)
 	assert_int_equal(l.hard, 1);
 	assert_int_equal(n, 2);
 	assert_int_equal(rk_memory_sa_count(), 0);
+	rk_close(k);
+}
+
+/* After MIGRATE the handle owns the SA at its new address: flush finds it. */
+static void migrate_keeps_ownership(void **state)
+{
+	struct rk *k = open_mem(NULL, NULL, NULL);
+	struct rk_policy p = ipsec_pol("198.51.100.0/24", "203.0.113.0/24", RK_DIR_OUT);
+	struct rk_sa sa = esp_sa(0x5001, "192.0.2.1", "192.0.2.2");
+	struct rk_sa_info info;
+	struct rk_sa_id id;
+	struct rk_migrate m;
+
+	p.tmpl[0].mode = RK_MODE_TUNNEL;
+	p.tmpl[0].src = addr("192.0.2.1");
+	p.tmpl[0].dst = addr("192.0.2.2");
+	p.tmpl[0].reqid = 7;
+	sa.mode = RK_MODE_TUNNEL;
+	assert_int_equal(rk_policy_add(k, &p, false), 0);
+	assert_int_equal(rk_sa_add(k, &sa), 0);
+	memset(&m, 0, sizeof(m));
+	m.sel = p.sel;
+	m.dir = RK_DIR_OUT;
+	m.proto = RK_PROTO_ESP;
+	m.mode = RK_MODE_TUNNEL;
+	m.reqid = 7;
+	m.old_src = addr("192.0.2.1");
+	m.old_dst = addr("192.0.2.2");
+	m.new_src = addr("192.0.2.5");
+	m.new_dst = addr("192.0.2.6");
+	assert_int_equal(rk_migrate(k, &m), 0);
+	id = sa_id(&sa);
+	assert_int_equal(rk_sa_get(k, &id, &info), -ENOENT);
+	id.src = m.new_src;
+	id.dst = m.new_dst;
+	assert_int_equal(rk_sa_get(k, &id, &info), 0);
+	m.sel.dst = addr("203.0.113.0/25");
+	assert_int_equal(rk_migrate(k, &m), -ENOENT);
+	assert_int_equal(rk_flush(k), 0);
+	assert_int_equal(rk_memory_sa_count(), 0);
+	assert_int_equal(rk_memory_policy_count(), 0);
 	rk_close(k);
 }
 
@@ -468,6 +507,7 @@ int main(void)
 		cmocka_unit_test(flush_only_own),
 		cmocka_unit_test(lifetimes_on_base),
 		cmocka_unit_test(lifetimes_polled),
+		cmocka_unit_test(migrate_keeps_ownership),
 		cmocka_unit_test(caps_all_supported),
 		cmocka_unit_test(scale),
 	};

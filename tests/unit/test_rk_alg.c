@@ -15,31 +15,31 @@ static void enc_keywords(void **state)
 		const char *kw;
 		enum rk_enc enc;
 	} map[] = {
-		{ "des_cbc", RK_ENC_DES_CBC },
-		{ "3des_cbc", RK_ENC_3DES_CBC },
-		{ "null_enc", RK_ENC_NULL },
-		{ "cast128_cbc", RK_ENC_CAST128_CBC },
-		{ "blowfish_cbc", RK_ENC_BLOWFISH_CBC },
-		{ "rijndael_cbc", RK_ENC_AES_CBC },
-		{ "aes128_cbc", RK_ENC_AES_CBC },
-		{ "aes192_cbc", RK_ENC_AES_CBC },
-		{ "aes256_cbc", RK_ENC_AES_CBC },
-		{ "aes_ctr", RK_ENC_AES_CTR },
-		{ "twofish_cbc", RK_ENC_TWOFISH_CBC },
-		{ "aes128_gcm16", RK_ENC_AES_GCM_16 },
-		{ "aes192_gcm16", RK_ENC_AES_GCM_16 },
-		{ "aes256_gcm16", RK_ENC_AES_GCM_16 },
-		{ "aes128_gcm12", RK_ENC_AES_GCM_12 },
-		{ "aes192_gcm12", RK_ENC_AES_GCM_12 },
-		{ "aes256_gcm12", RK_ENC_AES_GCM_12 },
-		{ "aes128_gcm8", RK_ENC_AES_GCM_8 },
-		{ "aes192_gcm8", RK_ENC_AES_GCM_8 },
-		{ "aes256_gcm8", RK_ENC_AES_GCM_8 },
-		{ "chacha20_poly1305", RK_ENC_CHACHA20_POLY1305 },
+		{"des_cbc", RK_ENC_DES_CBC},
+		{"3des_cbc", RK_ENC_3DES_CBC},
+		{"null_enc", RK_ENC_NULL},
+		{"cast128_cbc", RK_ENC_CAST128_CBC},
+		{"blowfish_cbc", RK_ENC_BLOWFISH_CBC},
+		{"rijndael_cbc", RK_ENC_AES_CBC},
+		{"aes128_cbc", RK_ENC_AES_CBC},
+		{"aes192_cbc", RK_ENC_AES_CBC},
+		{"aes256_cbc", RK_ENC_AES_CBC},
+		{"aes_ctr", RK_ENC_AES_CTR},
+		{"twofish_cbc", RK_ENC_TWOFISH_CBC},
+		{"aes128_gcm16", RK_ENC_AES_GCM_16},
+		{"aes192_gcm16", RK_ENC_AES_GCM_16},
+		{"aes256_gcm16", RK_ENC_AES_GCM_16},
+		{"aes128_gcm12", RK_ENC_AES_GCM_12},
+		{"aes192_gcm12", RK_ENC_AES_GCM_12},
+		{"aes256_gcm12", RK_ENC_AES_GCM_12},
+		{"aes128_gcm8", RK_ENC_AES_GCM_8},
+		{"aes192_gcm8", RK_ENC_AES_GCM_8},
+		{"aes256_gcm8", RK_ENC_AES_GCM_8},
+		{"chacha20_poly1305", RK_ENC_CHACHA20_POLY1305},
 	};
-	static const char *const none[] = { "des_cbc_iv64", "des_cbc_iv32", "rc5_cbc",
-					    "idea_cbc",     "3idea_cbc",    "rc4_cbc",
-					    "hmac_sha1",    "",             "AES128_CBC" };
+	static const char *const none[] = {"des_cbc_iv64", "des_cbc_iv32", "rc5_cbc",	"idea_cbc",
+					   "3idea_cbc",	   "rc4_cbc",	   "hmac_sha1", "",
+					   "AES128_CBC"};
 	enum rk_enc e;
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -58,17 +58,17 @@ static void auth_and_comp_keywords(void **state)
 		const char *kw;
 		enum rk_auth auth;
 	} map[] = {
-		{ "hmac_md5", RK_AUTH_HMAC_MD5_96 },
-		{ "hmac_sha1", RK_AUTH_HMAC_SHA1_96 },
-		{ "hmac_sha2_256", RK_AUTH_HMAC_SHA2_256_128 },
-		{ "hmac_sha2_384", RK_AUTH_HMAC_SHA2_384_192 },
-		{ "hmac_sha2_512", RK_AUTH_HMAC_SHA2_512_256 },
-		{ "aes_xcbc", RK_AUTH_AES_XCBC_96 },
-		{ "aes_cmac", RK_AUTH_AES_CMAC_96 },
-		{ "non_auth", RK_AUTH_NONE },
+		{"hmac_md5", RK_AUTH_HMAC_MD5_96},
+		{"hmac_sha1", RK_AUTH_HMAC_SHA1_96},
+		{"hmac_sha2_256", RK_AUTH_HMAC_SHA2_256_128},
+		{"hmac_sha2_384", RK_AUTH_HMAC_SHA2_384_192},
+		{"hmac_sha2_512", RK_AUTH_HMAC_SHA2_512_256},
+		{"aes_xcbc", RK_AUTH_AES_XCBC_96},
+		{"aes_cmac", RK_AUTH_AES_CMAC_96},
+		{"non_auth", RK_AUTH_NONE},
 	};
-	static const char *const none[] = { "kpdk_md5", "des_mac", "tiger", "md5",
-					    "sha1",     "sha2_256", "aes128_cbc" };
+	static const char *const none[] = {"kpdk_md5", "des_mac",  "tiger",	"md5",
+					   "sha1",     "sha2_256", "aes128_cbc"};
 	enum rk_auth a;
 	enum rk_comp c;
 

@@ -189,7 +189,8 @@ static uint8_t dir_to_pfk(enum rk_dir d)
 	case RK_DIR_OUT:
 		return IPSEC_DIR_OUTBOUND;
 	default:
-#ifdef IPSEC_DIR_FWD
+/* Linux declares IPSEC_DIR_FWD in an enum, so #ifdef cannot see it */
+#if defined(IPSEC_DIR_FWD) || defined(__linux__)
 		return IPSEC_DIR_FWD;
 #else
 		return IPSEC_DIR_INBOUND;
@@ -199,7 +200,7 @@ static uint8_t dir_to_pfk(enum rk_dir d)
 
 static enum rk_dir dir_from_pfk(uint8_t d)
 {
-#ifdef IPSEC_DIR_FWD
+#if defined(IPSEC_DIR_FWD) || defined(__linux__)
 	if (d == IPSEC_DIR_FWD)
 		return RK_DIR_FWD;
 #endif

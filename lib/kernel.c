@@ -17,24 +17,6 @@
 #include "rk_table.h"
 #include "util.h"
 
-/* A backend is built in when its source is in the tree: then the
- * reference is strong so the linker pulls it out of libracoon.a; until
- * then a weak reference leaves its address NULL ("not built"). */
-#if defined(__has_include)
-#if __has_include("kernel_xfrm.c")
-#define RK_HAVE_XFRM 1
-#endif
-#if __has_include("kernel_pfkey.c")
-#define RK_HAVE_PFKEY 1
-#endif
-#endif
-#ifndef RK_HAVE_XFRM
-extern const struct rk_backend_ops rk_xfrm_ops __attribute__((weak));
-#endif
-#ifndef RK_HAVE_PFKEY
-extern const struct rk_backend_ops rk_pfkey_ops __attribute__((weak));
-#endif
-
 /* An SA or policy added through this handle. */
 struct own_sa {
 	struct rk_tnode node;
@@ -63,21 +45,17 @@ struct rk {
 	char err[512];
 };
 
-static const struct rk_backend_ops *backends(size_t i)
-{
-	switch (i) {
-	case 0:
-		return &rk_xfrm_ops;
-	case 1:
-		return &rk_pfkey_ops;
-	case 2:
-		return &rk_memory_ops;
-	default:
-		return NULL;
-	}
-}
+/* The backends this platform builds (configure decides). */
+static const struct rk_backend_ops *const backend_table[] = {
+#ifdef RK_HAVE_XFRM
+	&rk_xfrm_ops,
+#endif
+#ifdef RK_HAVE_PFKEY
+	&rk_pfkey_ops,
+#endif
+	&rk_memory_ops,
+};
 
-#define RK_NBACKENDS 3
 
 /* --- helpers for backends --- */
 
@@ -361,12 +339,9 @@ int rk_poll_events(struct rk *k, int timeout_ms)
 
 static const struct rk_backend_ops *find_backend(const char *name)
 {
-	for (size_t i = 0; i < RK_NBACKENDS; i++) {
-		const struct rk_backend_ops *ops = backends(i);
-
-		if (ops && strcmp(ops->name, name) == 0)
-			return ops;
-	}
+	for (size_t i = 0; i < RC_ARRAY_SIZE(backend_table); i++)
+		if (strcmp(backend_table[i]->name, name) == 0)
+			return backend_table[i];
 	return NULL;
 }
 
@@ -375,13 +350,9 @@ static void built_in_names(char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < RK_NBACKENDS; i++) {
-		const struct rk_backend_ops *ops = backends(i);
-		int n;
-
-		if (!ops)
-			continue;
-		n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", ops->name);
+	for (size_t i = 0; i < RC_ARRAY_SIZE(backend_table); i++) {
+		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+				 backend_table[i]->name);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += (size_t)n;

@@ -108,42 +108,6 @@ const struct rk_caps *rk_caps(const struct rk *k)
 	return &k->caps;
 }
 
-/* --- ownership keys --- */
-
-static void key_addr(struct rk_tkey *key, const struct rc_addr *a, bool with_prefix)
-{
-	struct rc_addr m = *a;
-	uint8_t fam = (uint8_t)a->family;
-	size_t len = rc_addr_len(a->family);
-
-	rk_tkey_put(key, &fam, 1);
-	if (with_prefix) {
-		rc_addr_mask(&m);
-		rk_tkey_put(key, &m.prefixlen, 1);
-		rk_tkey_put(key, &m.port, 2);
-	}
-	rk_tkey_put(key, m.u.bytes, len);
-}
-
-static void sa_key(struct rk_tkey *key, uint8_t proto, uint32_t spi, const struct rc_addr *dst)
-{
-	rk_tkey_init(key);
-	rk_tkey_put(key, &proto, 1);
-	rk_tkey_put(key, &spi, 4);
-	key_addr(key, dst, false);
-}
-
-static void pol_key(struct rk_tkey *key, const struct rk_selector *sel, enum rk_dir dir)
-{
-	uint8_t d = (uint8_t)dir;
-
-	rk_tkey_init(key);
-	rk_tkey_put(key, &d, 1);
-	rk_tkey_put(key, &sel->proto, 1);
-	key_addr(key, &sel->src, true);
-	key_addr(key, &sel->dst, true);
-}
-
 static void idx_key(struct rk_tkey *key, uint32_t index, enum rk_dir dir)
 {
 	uint8_t d = (uint8_t)dir;
@@ -158,7 +122,7 @@ static struct own_sa *own_sa_find(struct rk *k, uint8_t proto, uint32_t spi,
 {
 	struct rk_tkey key;
 
-	sa_key(&key, proto, spi, dst);
+	rk_tkey_sa(&key, proto, spi, dst);
 	return (struct own_sa *)rk_table_find(&k->sas, &key);
 }
 
@@ -170,7 +134,7 @@ static void own_sa_add(struct rk *k, uint8_t proto, uint32_t spi, const struct r
 
 	if (!o) {
 		o = rc_xcalloc(1, sizeof(*o));
-		sa_key(&key, proto, spi, dst);
+		rk_tkey_sa(&key, proto, spi, dst);
 		rk_table_insert(&k->sas, &o->node, &key);
 	}
 	o->id.proto = proto;
@@ -194,7 +158,7 @@ static struct own_pol *own_pol_find(struct rk *k, const struct rk_selector *sel,
 {
 	struct rk_tkey key;
 
-	pol_key(&key, sel, dir);
+	rk_tkey_policy(&key, sel, dir);
 	return (struct own_pol *)rk_table_find(&k->pols, &key);
 }
 
@@ -225,7 +189,7 @@ static void own_pol_add(struct rk *k, const struct rk_policy *p)
 		rk_table_remove(&k->pol_index, &o->inode);
 	} else {
 		o = rc_xcalloc(1, sizeof(*o));
-		pol_key(&key, &p->sel, p->dir);
+		rk_tkey_policy(&key, &p->sel, p->dir);
 		rk_table_insert(&k->pols, &o->node, &key);
 	}
 	o->sel = p->sel;

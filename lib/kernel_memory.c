@@ -98,39 +98,6 @@ static uint64_t rng_next(void)
 	return z ^ (z >> 31);
 }
 
-static void key_addr(struct rk_tkey *key, const struct rc_addr *a, bool sel)
-{
-	struct rc_addr m = *a;
-	uint8_t fam = (uint8_t)a->family;
-
-	rk_tkey_put(key, &fam, 1);
-	if (sel) {
-		rc_addr_mask(&m);
-		rk_tkey_put(key, &m.prefixlen, 1);
-		rk_tkey_put(key, &m.port, 2);
-	}
-	rk_tkey_put(key, m.u.bytes, rc_addr_len(a->family));
-}
-
-static void sa_key(struct rk_tkey *key, uint8_t proto, uint32_t spi, const struct rc_addr *dst)
-{
-	rk_tkey_init(key);
-	rk_tkey_put(key, &proto, 1);
-	rk_tkey_put(key, &spi, 4);
-	key_addr(key, dst, false);
-}
-
-static void pol_key(struct rk_tkey *key, const struct rk_selector *sel, enum rk_dir dir)
-{
-	uint8_t d = (uint8_t)dir;
-
-	rk_tkey_init(key);
-	rk_tkey_put(key, &d, 1);
-	rk_tkey_put(key, &sel->proto, 1);
-	key_addr(key, &sel->src, true);
-	key_addr(key, &sel->dst, true);
-}
-
 static void idx_key(struct rk_tkey *key, uint32_t index)
 {
 	rk_tkey_init(key);
@@ -141,7 +108,7 @@ static struct mem_sa *sa_find(uint8_t proto, uint32_t spi, const struct rc_addr 
 {
 	struct rk_tkey key;
 
-	sa_key(&key, proto, spi, dst);
+	rk_tkey_sa(&key, proto, spi, dst);
 	return (struct mem_sa *)rk_table_find(&store->sas, &key);
 }
 
@@ -149,7 +116,7 @@ static struct mem_pol *pol_find(const struct rk_selector *sel, enum rk_dir dir)
 {
 	struct rk_tkey key;
 
-	pol_key(&key, sel, dir);
+	rk_tkey_policy(&key, sel, dir);
 	return (struct mem_pol *)rk_table_find(&store->pols, &key);
 }
 
@@ -252,7 +219,7 @@ static void sa_link(struct mem_sa *s)
 {
 	struct rk_tkey key;
 
-	sa_key(&key, s->sa.proto, s->sa.spi, &s->sa.dst);
+	rk_tkey_sa(&key, s->sa.proto, s->sa.spi, &s->sa.dst);
 	rk_table_insert(&store->sas, &s->node, &key);
 	s->prev = store->sa_tail;
 	s->next = NULL;
@@ -502,7 +469,7 @@ static int mem_policy_add(struct rk *k, struct rk_policy *p, bool update)
 		m = rc_xcalloc(1, sizeof(*m));
 		m->p = *p;
 		m->p.index = p->index = new_index(p->dir);
-		pol_key(&key, &p->sel, p->dir);
+		rk_tkey_policy(&key, &p->sel, p->dir);
 		rk_table_insert(&store->pols, &m->node, &key);
 		idx_key(&key, m->p.index);
 		rk_table_insert(&store->pidx, &m->inode, &key);
@@ -585,7 +552,7 @@ static int mem_migrate(struct rk *k, const struct rk_migrate *mg)
 		rk_table_remove(&store->sas, &s->node);
 		s->sa.src = mg->new_src;
 		s->sa.dst = mg->new_dst;
-		sa_key(&key, s->sa.proto, s->sa.spi, &s->sa.dst);
+		rk_tkey_sa(&key, s->sa.proto, s->sa.spi, &s->sa.dst);
 		rk_table_insert(&store->sas, &s->node, &key);
 	}
 	return 0;

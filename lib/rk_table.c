@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "rk_table.h"
 #include "util.h"
 
@@ -119,4 +120,37 @@ struct rk_tnode *rk_table_next(const struct rk_table *t, size_t *pos, struct rk_
 		return NULL;
 	*cur = n->next;
 	return n;
+}
+
+static void key_addr(struct rk_tkey *key, const struct rc_addr *a, bool with_prefix)
+{
+	struct rc_addr m = *a;
+	uint8_t fam = (uint8_t)a->family;
+
+	rk_tkey_put(key, &fam, 1);
+	if (with_prefix) {
+		rc_addr_mask(&m);
+		rk_tkey_put(key, &m.prefixlen, 1);
+		rk_tkey_put(key, &m.port, 2);
+	}
+	rk_tkey_put(key, m.u.bytes, rc_addr_len(a->family));
+}
+
+void rk_tkey_sa(struct rk_tkey *key, uint8_t proto, uint32_t spi, const struct rc_addr *dst)
+{
+	rk_tkey_init(key);
+	rk_tkey_put(key, &proto, 1);
+	rk_tkey_put(key, &spi, 4);
+	key_addr(key, dst, false);
+}
+
+void rk_tkey_policy(struct rk_tkey *key, const struct rk_selector *sel, int dir)
+{
+	uint8_t d = (uint8_t)dir;
+
+	rk_tkey_init(key);
+	rk_tkey_put(key, &d, 1);
+	rk_tkey_put(key, &sel->proto, 1);
+	key_addr(key, &sel->src, true);
+	key_addr(key, &sel->dst, true);
 }

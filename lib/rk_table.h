@@ -33,6 +33,13 @@ struct rk_tkey {
 void rk_tkey_init(struct rk_tkey *k);
 void rk_tkey_put(struct rk_tkey *k, const void *p, size_t n);
 
+struct rc_addr;
+struct rk_selector;
+/* The keys both the ownership records and the memory backend use: an SA
+ * by (proto, spi, dst); a policy by (direction, selector). */
+void rk_tkey_sa(struct rk_tkey *k, uint8_t proto, uint32_t spi, const struct rc_addr *dst);
+void rk_tkey_policy(struct rk_tkey *k, const struct rk_selector *sel, int dir);
+
 void rk_table_init(struct rk_table *t);
 /* Frees the bucket array only (the caller owns the entries). */
 void rk_table_free(struct rk_table *t);

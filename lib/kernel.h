@@ -168,6 +168,7 @@ struct rk_policy {
 	size_t ntmpl;
 	struct rk_tmpl tmpl[RK_MAX_TMPL];
 	struct rk_lifetime lifetime; /* hard_add_sec for generated policies */
+	struct rk_current cur;       /* dumps: when added and last used (in: ignored) */
 };
 
 /* Kernel events */

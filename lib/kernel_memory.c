@@ -462,12 +462,14 @@ static int mem_policy_add(struct rk *k, struct rk_policy *p, bool update)
 			       "exists (index %u)",
 			       m->p.index);
 	if (m) {
-		/* an update keeps the policy's index and place, as XFRM does */
+		/* an update keeps the policy's index, place and age, as XFRM does */
 		p->index = m->p.index;
+		p->cur = m->p.cur;
 		m->p = *p;
 	} else {
 		m = rc_xcalloc(1, sizeof(*m));
 		m->p = *p;
+		m->p.cur = (struct rk_current){.add_time = (uint64_t)time(NULL)};
 		m->p.index = p->index = new_index(p->dir);
 		rk_tkey_policy(&key, &p->sel, p->dir);
 		rk_table_insert(&store->pols, &m->node, &key);

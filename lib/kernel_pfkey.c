@@ -1109,6 +1109,10 @@ static int policy_from_msg(const struct pfk_msg *m, struct rk_policy *p)
 	p->dir = dir_from_pfk(m->policy.dir);
 	p->index = m->policy.id;
 	p->priority = m->policy.priority;
+	if (pfk_has(m, SADB_EXT_LIFETIME_CURRENT)) {
+		p->cur.add_time = m->cur.addtime;
+		p->cur.use_time = m->cur.usetime;
+	}
 	if (m->policy.type == IPSEC_POLICY_IPSEC)
 		p->action = RK_ACT_IPSEC;
 	else if (m->policy.type == IPSEC_POLICY_DISCARD)

@@ -954,6 +954,7 @@ static int policy_from_x(const struct parsed *p, const struct xfrm_userpolicy_in
 	out->priority = u->priority;
 	out->index = u->index;
 	lft_from_x(&u->lft, &out->lifetime);
+	cur_from_x(&u->curlft, &out->cur);
 	if (u->action == XFRM_POLICY_BLOCK)
 		out->action = RK_ACT_DISCARD;
 	else

@@ -290,9 +290,9 @@ static void print_policies(struct ctl *c, const struct dump *d, const struct ctl
 		const char *slid = ctl_slid_find(slids, nslids, d->v[i].index);
 
 		if (c->o->json)
-			ctl_policy_json(&c->j, &d->v[i], NULL, slid);
+			ctl_policy_json(&c->j, &d->v[i], slid);
 		else
-			ctl_policy_text(stdout, &d->v[i], NULL, slid);
+			ctl_policy_text(stdout, &d->v[i], slid);
 	}
 	if (c->o->json)
 		cj_arr_end(&c->j);

@@ -92,12 +92,10 @@ int ctl_slid_parse(const char *text, struct ctl_slid *out);
 /* The selector index spmd recorded for a kernel policy id, or NULL. */
 const char *ctl_slid_find(const struct ctl_slid *v, size_t n, uint32_t spid);
 
-/* What the kernel says about one policy; cur NULL when the backend does not
- * report creation and use times (printed as 0). */
-void ctl_policy_text(FILE *out, const struct rk_policy *p, const struct rk_current *cur,
-		     const char *slid);
-void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const struct rk_current *cur,
-		     const char *slid);
+/* What the kernel says about one policy (p->cur: creation and use times,
+ * printed as 0 when the backend does not report them). */
+void ctl_policy_text(FILE *out, const struct rk_policy *p, const char *slid);
+void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const char *slid);
 /* "Jan 02 15:04:05 2026" in local time, or "0" for 0. */
 const char *ctl_time_str(uint64_t t, char *buf, size_t len);
 

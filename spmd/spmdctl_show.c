@@ -169,8 +169,7 @@ static void sel_text(FILE *out, const struct rc_addr *a)
 		fputs("[any]", out);
 }
 
-void ctl_policy_text(FILE *out, const struct rk_policy *p, const struct rk_current *cur,
-		     const char *slid)
+void ctl_policy_text(FILE *out, const struct rk_policy *p, const char *slid)
 {
 	const struct rk_tmpl *t = mode_tmpl(p);
 	const char *proto = proto_name(p->sel.proto);
@@ -190,9 +189,9 @@ void ctl_policy_text(FILE *out, const struct rk_policy *p, const struct rk_curre
 			rc_addr_ntop(&t->dst, b2, sizeof(b2)), level_name(t->level));
 	else if (t)
 		fprintf(out, "\t%s transport %s\n", satype_name(p), level_name(t->level));
-	fprintf(out, "\tcreated: %s ", ctl_time_str(cur ? cur->add_time : 0, tb, sizeof(tb)));
+	fprintf(out, "\tcreated: %s ", ctl_time_str(p->cur.add_time, tb, sizeof(tb)));
 	fprintf(out, "lastused: %s\n",
-		cur && cur->use_time ? ctl_time_str(cur->use_time, tb, sizeof(tb)) : "");
+		p->cur.use_time ? ctl_time_str(p->cur.use_time, tb, sizeof(tb)) : "");
 	fprintf(out, "\tlifetime: %llu(s) validtime: %llu(s)\n",
 		(unsigned long long)p->lifetime.hard_add_sec,
 		(unsigned long long)p->lifetime.soft_add_sec);
@@ -209,8 +208,7 @@ static void addr_json(struct ctl_json *j, const char *key, const char *plen_key,
 	cj_int(j, port_key, a->port);
 }
 
-void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const struct rk_current *cur,
-		     const char *slid)
+void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const char *slid)
 {
 	const struct rk_tmpl *t = mode_tmpl(p);
 	char buf[RC_ADDR_STRLEN];
@@ -231,8 +229,8 @@ void ctl_policy_json(struct ctl_json *j, const struct rk_policy *p, const struct
 		cj_null(j, "sa_dst");
 	}
 	cj_str(j, "level", t ? level_name(t->level) : NULL);
-	cj_int(j, "created", cur ? (long long)cur->add_time : 0);
-	cj_int(j, "lastused", cur ? (long long)cur->use_time : 0);
+	cj_int(j, "created", (long long)p->cur.add_time);
+	cj_int(j, "lastused", (long long)p->cur.use_time);
 	cj_int(j, "lifetime", (long long)p->lifetime.hard_add_sec);
 	cj_int(j, "validtime", (long long)p->lifetime.soft_add_sec);
 	cj_str(j, "selector", slid);

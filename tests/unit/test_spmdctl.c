@@ -230,7 +230,7 @@ static void show_text(void **state)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ctl_policy_text(cap_open(&c), &p, NULL, "sel_out");
+	ctl_policy_text(cap_open(&c), &p, "sel_out");
 	cap_check(&c, "198.51.100.0/24[any] 203.0.113.0/24[any] any\n"
 		      "\tout ipsec\n"
 		      "\tesp tunnel 192.0.2.1-192.0.2.2 require\n"
@@ -250,7 +250,8 @@ static void show_text(void **state)
 		.tmpl = {{.proto = RK_PROTO_ESP, .level = RK_LEVEL_USE},
 			 {.proto = RK_PROTO_AH, .level = RK_LEVEL_USE}},
 	};
-	ctl_policy_text(cap_open(&c), &t, &cur, NULL);
+	t.cur = cur;
+	ctl_policy_text(cap_open(&c), &t, NULL);
 	cap_check(&c, "2001:db8:1::1/128[4500] 2001:db8:2::/48[any] udp\n"
 		      "\tin ipsec\n"
 		      "\tah|esp transport use\n"
@@ -264,7 +265,7 @@ static void show_text(void **state)
 		.dir = RK_DIR_FWD,
 		.action = RK_ACT_BYPASS,
 		.index = 3};
-	ctl_policy_text(cap_open(&c), &b, NULL, "bypass");
+	ctl_policy_text(cap_open(&c), &b, "bypass");
 	cap_check(&c, "0.0.0.0/0[any] 192.0.2.0/24[any] 99\n"
 		      "\tfwd none\n"
 		      "\tcreated: 0 lastused: \n"
@@ -272,7 +273,7 @@ static void show_text(void **state)
 		      "\tselector=bypass spid=3\n");
 	b.action = RK_ACT_DISCARD;
 	b.sel.proto = 58;
-	ctl_policy_text(cap_open(&c), &b, NULL, NULL);
+	ctl_policy_text(cap_open(&c), &b, NULL);
 	cap_check(&c, "0.0.0.0/0[any] 192.0.2.0/24[any] icmp6\n"
 		      "\tfwd discard\n"
 		      "\tcreated: 0 lastused: \n"
@@ -284,7 +285,7 @@ static void show_text(void **state)
 	p.tmpl[1] = p.tmpl[0];
 	p.tmpl[0].proto = RK_PROTO_COMP;
 	p.tmpl[1].level = RK_LEVEL_UNIQUE;
-	ctl_policy_text(cap_open(&c), &p, NULL, "x");
+	ctl_policy_text(cap_open(&c), &p, "x");
 	cap_check(&c, "198.51.100.0/24[any] 203.0.113.0/24[any] any\n"
 		      "\tout ipsec\n"
 		      "\tesp|ipcomp tunnel 192.0.2.1-192.0.2.2 unique\n"
@@ -307,8 +308,8 @@ static void show_json(void **state)
 	cj_init(&j, cap_open(&c));
 	cj_obj_begin(&j, NULL);
 	cj_arr_begin(&j, "policies");
-	ctl_policy_json(&j, &p, NULL, "sel_out");
-	ctl_policy_json(&j, &b, NULL, NULL);
+	ctl_policy_json(&j, &p, "sel_out");
+	ctl_policy_json(&j, &b, NULL);
 	cj_arr_end(&j);
 	cj_obj_end(&j);
 	cj_finish(&j);

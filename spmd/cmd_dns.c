@@ -68,20 +68,30 @@ static int ns_list(struct resolver *r, const struct cmd_dns_out *out)
 	return 250;
 }
 
+/* NS ADD and DELETE: the resolver must be on and the argument numeric;
+ * returns 0, or the reply code already sent. */
+static int ns_arg(struct resolver *r, const char *arg, struct rc_addr *a,
+		  const struct cmd_dns_out *out)
+{
+	if (!resolver_is_on(r)) {
+		say(out, 550, false, "Operation Failed(resolver off?)");
+		return 550;
+	}
+	if (!parse_addr(arg, a)) {
+		say(out, 550, false, "Operation Failed");
+		return 550;
+	}
+	return 0;
+}
+
 static int ns_add(struct resolver *r, const char *arg, const struct cmd_dns_out *out)
 {
 	struct rc_addr a;
 	char err[128];
 	int rc;
 
-	if (!resolver_is_on(r)) {
-		say(out, 550, false, "Operation Failed(resolver off?)");
-		return 550;
-	}
-	if (!parse_addr(arg, &a)) {
-		say(out, 550, false, "Operation Failed");
-		return 550;
-	}
+	if ((rc = ns_arg(r, arg, &a, out)) != 0)
+		return rc;
 	rc = resolver_ns_add(r, &a, err, sizeof(err));
 	if (rc == 1) {
 		say(out, 551, false, "%s Already Exists", arg);
@@ -101,14 +111,8 @@ static int ns_delete(struct resolver *r, const char *arg, const struct cmd_dns_o
 	char err[128];
 	int rc;
 
-	if (!resolver_is_on(r)) {
-		say(out, 550, false, "Operation Failed(resolver off?)");
-		return 550;
-	}
-	if (!parse_addr(arg, &a)) {
-		say(out, 550, false, "Operation Failed");
-		return 550;
-	}
+	if ((rc = ns_arg(r, arg, &a, out)) != 0)
+		return rc;
 	rc = resolver_ns_delete(r, &a, err, sizeof(err));
 	if (rc == 1) {
 		say(out, 551, false, "Does Not Exist");

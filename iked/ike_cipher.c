@@ -134,7 +134,7 @@ int ike_sk_encrypt(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t
 		   size_t plain_len, char *err, size_t errlen)
 {
 	const struct ike_encr *e = sk->suite->encr;
-	if (body_off < 4 || body_off > msg_len ||
+	if (body_off < 4 || body_off > msg_len || plain_len > msg_len ||
 	    msg_len - body_off != ike_sk_body_len(sk, plain_len))
 		return rc_set_err(err, errlen, "SK payload space does not match its contents");
 	uint8_t *iv = msg + body_off, *ct = iv + e->iv;

@@ -207,13 +207,26 @@ int ike_dh_public(const struct ike_dh_ctx *c, uint8_t *out, size_t outlen, char 
 	return ok ? 0 : rc_set_err(err, errlen, "cannot encode the %s public value", g->name);
 }
 
-/* RFC 6989 §2.1: 1 < y < p - 1 */
+/* RFC 6989 §2.1: 1 < y < p - 1.  All our MODP primes are safe primes
+ * and our exponents ephemeral, so §2.2 needs no y^q check (the only
+ * small subgroup, {1, p - 1}, is excluded here). */
 static int modp_range_ok(const struct ike_dh_ctx *c, const BIGNUM *y)
 {
 	BIGNUM *p = NULL;
 	int ok = EVP_PKEY_get_bn_param(c->key, OSSL_PKEY_PARAM_FFC_P, &p) && BN_sub_word(p, 1) &&
 		 BN_cmp(y, BN_value_one()) > 0 && BN_cmp(y, p) < 0;
 	BN_free(p);
+	return ok;
+}
+
+/* RFC 6989 §2.3: on the curve and not the point at infinity.  The NIST
+ * curves have cofactor 1, so no order check is needed (the quick check
+ * leaves out that scalar multiplication). */
+static bool ecp_point_ok(EVP_PKEY *key)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+	bool ok = c && EVP_PKEY_public_check_quick(c) > 0;
+	EVP_PKEY_CTX_free(c);
 	return ok;
 }
 
@@ -240,9 +253,12 @@ static EVP_PKEY *peer_key(const struct ike_dh_ctx *c, const uint8_t *peer, size_
 		uint8_t *pt = rc_xmalloc(len + 1);
 		pt[0] = 0x04;
 		memcpy(pt + 1, peer, len);
-		/* decoding the point checks that it lies on the curve */
 		key = from_params(g, EVP_PKEY_PUBLIC_KEY, NULL, NULL, pt, len + 1);
 		free(pt);
+		if (key && !ecp_point_ok(key)) {
+			EVP_PKEY_free(key);
+			key = NULL;
+		}
 	} else {
 		key = EVP_PKEY_new_raw_public_key_ex(NULL, g->ossl_name, NULL, peer, len);
 	}
@@ -275,9 +291,7 @@ int ike_dh_shared(const struct ike_dh_ctx *c, const uint8_t *peer, size_t peerle
 	/* §2.14: g^ir is as long as the prime, leading zeros kept */
 	if (ok && g->kind == IKE_DHK_MODP)
 		ok = EVP_PKEY_CTX_set_dh_pad(dc, 1) > 0;
-	/* validate = 1: OpenSSL's own public key checks (on the curve, not
-	 * the point at infinity, range) before deriving */
-	ok = ok && EVP_PKEY_derive_set_peer_ex(dc, pk, 1) > 0 &&
+	ok = ok && EVP_PKEY_derive_set_peer_ex(dc, pk, 0) > 0 &&
 	     EVP_PKEY_derive(dc, out, &len) > 0 && len == g->secret_len;
 	EVP_PKEY_CTX_free(dc);
 	EVP_PKEY_free(pk);

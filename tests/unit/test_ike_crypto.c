@@ -10,6 +10,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -743,6 +744,44 @@ static void dh_ecx_rejects(void **state)
 	}
 }
 
+/* No shared state: key pairs made and used on several threads at once.
+ * cmocka's asserts belong to the main thread, so workers count failures. */
+static void *dh_thread(void *arg)
+{
+	const struct ike_dh *g = ike_dh_get(*(const uint16_t *)arg);
+	uintptr_t bad = 0;
+	char err[200];
+	for (int i = 0; i < 20; i++) {
+		uint8_t pa[256], pb[256], sa[256], sb[256];
+		struct ike_dh_ctx *a = ike_dh_new(g, err, sizeof(err));
+		struct ike_dh_ctx *b = ike_dh_new(g, err, sizeof(err));
+		if (a == NULL || b == NULL ||
+		    ike_dh_public(a, pa, sizeof(pa), err, sizeof(err)) < 0 ||
+		    ike_dh_public(b, pb, sizeof(pb), err, sizeof(err)) < 0 ||
+		    ike_dh_shared(a, pb, g->pub_len, sa, sizeof(sa), err, sizeof(err)) < 0 ||
+		    ike_dh_shared(b, pa, g->pub_len, sb, sizeof(sb), err, sizeof(err)) < 0 ||
+		    memcmp(sa, sb, g->secret_len) != 0)
+			bad++;
+		ike_dh_free(a);
+		ike_dh_free(b);
+	}
+	return (void *)bad;
+}
+
+static void dh_threads(void **state)
+{
+	static const uint16_t ids[] = {IKE_DH_CURVE25519, IKE_DH_ECP_256, IKE_DH_MODP_2048,
+				       IKE_DH_CURVE448};
+	pthread_t t[RC_ARRAY_SIZE(ids)];
+	for (size_t i = 0; i < RC_ARRAY_SIZE(ids); i++)
+		assert_int_equal(pthread_create(&t[i], NULL, dh_thread, (void *)&ids[i]), 0);
+	for (size_t i = 0; i < RC_ARRAY_SIZE(ids); i++) {
+		void *bad = NULL;
+		assert_int_equal(pthread_join(t[i], &bad), 0);
+		assert_null(bad);
+	}
+}
+
 /* §2.15: AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), <SignedOctets>) */
 static void psk_auth(void **state)
 {
@@ -808,6 +847,7 @@ int main(void)
 		cmocka_unit_test(dh_modp_rejects),
 		cmocka_unit_test(dh_ecp_rejects),
 		cmocka_unit_test(dh_ecx_rejects),
+		cmocka_unit_test(dh_threads),
 		cmocka_unit_test(psk_auth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -210,7 +210,9 @@ size_t ike_sk_body_len(const struct ike_sk *sk, size_t plain_len);
 int ike_sk_encrypt(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t body_off,
 		   size_t plain_len, char *err, size_t errlen);
 /* Checks the ICV (constant time), decrypts in place and strips the
- * padding: the inner payloads are then msg[*plain_off, *plain_off + *plain_len). */
+ * padding: the inner payloads are then msg[*plain_off, *plain_off + *plain_len).
+ * Any pad length that fits is accepted (§3.14); on failure msg is unchanged.
+ * For AEAD the AAD is msg[0, body_off): IKE header through SK header. */
 int ike_sk_decrypt(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t body_off,
 		   size_t *plain_off, size_t *plain_len, char *err, size_t errlen);
 

@@ -126,6 +126,32 @@ static int encr_key_bytes(const struct ike_encr *e, unsigned key_bits, size_t *o
 	return -1;
 }
 
+int ike_esp_key_lens(uint16_t encr_id, unsigned key_bits, uint16_t integ_id, size_t *elen,
+		     size_t *alen, char *err, size_t errlen)
+{
+	const struct ike_encr *e = ike_encr_get(encr_id);
+	size_t key = 0;
+	if (e == NULL)
+		return rc_set_err(err, errlen, "unknown encryption transform %u", encr_id);
+	if (e->mode != IKE_MODE_NULL && encr_key_bytes(e, key_bits, &key) < 0)
+		return rc_set_err(err, errlen, "%s does not take a %u-bit key", e->name, key_bits);
+	*elen = key + e->salt;
+	*alen = 0;
+	if (e->icv > 0) {
+		if (integ_id != IKE_INTEG_NONE)
+			return rc_set_err(err, errlen,
+					  "%s is combined mode: no integrity transform allowed",
+					  e->name);
+		return 0;
+	}
+	const struct ike_integ *ig = ike_integ_get(integ_id);
+	if (ig == NULL)
+		return rc_set_err(err, errlen, "%s needs an integrity transform (got %u)", e->name,
+				  integ_id);
+	*alen = ig->key;
+	return 0;
+}
+
 int ike_suite_init(struct ike_suite *s, uint16_t encr_id, unsigned key_bits, uint16_t prf_id,
 		   uint16_t integ_id, uint16_t dh_id, char *err, size_t errlen)
 {

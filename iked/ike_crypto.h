@@ -115,6 +115,11 @@ const struct ike_prf *ike_prf_get(uint16_t id);
 const struct ike_integ *ike_integ_get(uint16_t id);
 const struct ike_dh *ike_dh_get(uint16_t id);
 
+/* Key material bytes of an ESP encryption (key + salt) and integrity
+ * transform; integ_id IKE_INTEG_NONE with AEAD. */
+int ike_esp_key_lens(uint16_t encr_id, unsigned key_bits, uint16_t integ_id, size_t *elen,
+		     size_t *alen, char *err, size_t errlen);
+
 /* The algorithms that protect one IKE SA.  integ is NULL for AEAD. */
 struct ike_suite {
 	const struct ike_encr *encr;
@@ -175,6 +180,23 @@ void ike_sa_keys_free(struct ike_sa_keys *k);
 uint8_t *ike_child_keymat(const struct ike_prf *prf, const struct ike_key *sk_d, const uint8_t *gir,
 			  size_t girlen, const uint8_t *ni, size_t nilen, const uint8_t *nr,
 			  size_t nrlen, size_t len, char *err, size_t errlen);
+
+/* The four keys of a child SA (ESP/AH), views into one zeroised-on-free
+ * block, in the §2.17 order: initiator-to-responder encryption then
+ * integrity, then responder-to-initiator. */
+struct ike_child_keys {
+	uint8_t *mem;
+	size_t memlen;
+	struct ike_key ei, ai, er, ar;
+};
+
+/* Child SA keys for ESP transforms (ENCR_NULL allowed; integ_id
+ * IKE_INTEG_NONE with AEAD), from KEYMAT as ike_child_keymat() makes it. */
+int ike_child_keys_new(struct ike_child_keys *ck, const struct ike_prf *prf,
+		       const struct ike_key *sk_d, uint16_t encr_id, unsigned key_bits,
+		       uint16_t integ_id, const uint8_t *gir, size_t girlen, const uint8_t *ni,
+		       size_t nilen, const uint8_t *nr, size_t nrlen, char *err, size_t errlen);
+void ike_child_keys_free(struct ike_child_keys *ck);
 
 /* ---- ciphers (one call = one message; key includes the salt) ---- */
 /* Encrypt/decrypt len bytes in place.  iv: encr->iv bytes.  For AEAD, aad

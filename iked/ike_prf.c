@@ -318,6 +318,36 @@ uint8_t *ike_child_keymat(const struct ike_prf *prf, const struct ike_key *sk_d,
 	return out;
 }
 
+int ike_child_keys_new(struct ike_child_keys *ck, const struct ike_prf *prf,
+		       const struct ike_key *sk_d, uint16_t encr_id, unsigned key_bits,
+		       uint16_t integ_id, const uint8_t *gir, size_t girlen, const uint8_t *ni,
+		       size_t nilen, const uint8_t *nr, size_t nrlen, char *err, size_t errlen)
+{
+	size_t elen, alen;
+	*ck = (struct ike_child_keys){0};
+	if (ike_esp_key_lens(encr_id, key_bits, integ_id, &elen, &alen, err, errlen) < 0)
+		return -1;
+	size_t len = 2 * (elen + alen);
+	uint8_t *km =
+		ike_child_keymat(prf, sk_d, gir, girlen, ni, nilen, nr, nrlen, len, err, errlen);
+	if (km == NULL)
+		return -1;
+	ck->mem = km;
+	ck->memlen = len;
+	ck->ei = (struct ike_key){km, elen};
+	ck->ai = (struct ike_key){km + elen, alen};
+	ck->er = (struct ike_key){km + elen + alen, elen};
+	ck->ar = (struct ike_key){km + 2 * elen + alen, alen};
+	return 0;
+}
+
+void ike_child_keys_free(struct ike_child_keys *ck)
+{
+	if (ck->mem)
+		rc_freezero(ck->mem, ck->memlen ? ck->memlen : 1);
+	*ck = (struct ike_child_keys){0};
+}
+
 uint8_t *ike_signed_octets(const struct ike_prf *prf, const struct ike_key *sk_p,
 			   const uint8_t *msg, size_t msglen, const uint8_t *nonce, size_t noncelen,
 			   const uint8_t *rest_of_id, size_t idlen, size_t *len)

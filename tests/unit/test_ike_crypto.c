@@ -297,6 +297,67 @@ static void sa_keys(void **state)
 	assert_null(k.mem);
 }
 
+/* §2.17: ESP keys in the order ei | ai | er | ar out of KEYMAT */
+static void child_keys(void **state)
+{
+	static const struct {
+		uint16_t encr;
+		unsigned bits;
+		uint16_t integ;
+		size_t elen, alen;
+	} cases[] = {
+		{IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, 36, 0},
+		{IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_256_128, 16, 32},
+		{IKE_ENCR_NULL, 0, IKE_INTEG_HMAC_SHA1_96, 0, 20},
+		{IKE_ENCR_CHACHA20_POLY1305, 0, IKE_INTEG_NONE, 36, 0},
+		{IKE_ENCR_AES_CTR, 192, IKE_INTEG_AES_XCBC_96, 28, 16},
+	};
+	const struct ike_prf *p = ike_prf_get(IKE_PRF_HMAC_SHA2_256);
+	uint8_t d[32], ni[32], nr[32], gir[64];
+	struct ike_key sk_d = {d, sizeof(d)};
+	char err[200];
+	fill(d, sizeof(d), 3);
+	fill(ni, sizeof(ni), 5);
+	fill(nr, sizeof(nr), 7);
+	fill(gir, sizeof(gir), 9);
+	for (size_t i = 0; i < RC_ARRAY_SIZE(cases); i++) {
+		struct ike_child_keys ck;
+		const uint8_t *g = i % 2 ? gir : NULL;
+		assert_int_equal(ike_child_keys_new(&ck, p, &sk_d, cases[i].encr, cases[i].bits,
+						    cases[i].integ, g, sizeof(gir), ni, sizeof(ni),
+						    nr, sizeof(nr), err, sizeof(err)),
+				 0);
+		size_t e = cases[i].elen, a = cases[i].alen;
+		uint8_t *km = ike_child_keymat(p, &sk_d, g, sizeof(gir), ni, sizeof(ni), nr,
+					       sizeof(nr), 2 * (e + a), err, sizeof(err));
+		assert_non_null(km);
+		assert_int_equal(ck.memlen, 2 * (e + a));
+		assert_int_equal(ck.ei.len, e);
+		assert_int_equal(ck.ai.len, a);
+		assert_int_equal(ck.er.len, e);
+		assert_int_equal(ck.ar.len, a);
+		assert_memory_equal(ck.ei.p, km, e);
+		assert_memory_equal(ck.ai.p, km + e, a);
+		assert_memory_equal(ck.er.p, km + e + a, e);
+		assert_memory_equal(ck.ar.p, km + 2 * e + a, a);
+		rc_freezero(km, 2 * (e + a));
+		ike_child_keys_free(&ck);
+		assert_null(ck.mem);
+	}
+	struct ike_child_keys ck;
+	assert_int_equal(ike_child_keys_new(&ck, p, &sk_d, IKE_ENCR_AES_GCM_16, 128,
+					    IKE_INTEG_HMAC_SHA1_96, NULL, 0, ni, 8, nr, 8, err,
+					    sizeof(err)),
+			 -1);
+	assert_int_equal(ike_child_keys_new(&ck, p, &sk_d, IKE_ENCR_AES_CBC, 128, IKE_INTEG_NONE,
+					    NULL, 0, ni, 8, nr, 8, err, sizeof(err)),
+			 -1);
+	assert_int_equal(ike_child_keys_new(&ck, p, &sk_d, 200, 128, IKE_INTEG_NONE, NULL, 0, ni, 8,
+					    nr, 8, err, sizeof(err)),
+			 -1);
+	assert_null(ck.mem);
+}
+
 /* §2.14: AES-XCBC/CMAC PRFs key SKEYSEED with 8 bytes of each nonce */
 static void sa_keys_fixed_key_prf(void **state)
 {
@@ -836,6 +897,7 @@ int main(void)
 		cmocka_unit_test(prf_plus),
 		cmocka_unit_test(sa_keys),
 		cmocka_unit_test(sa_keys_fixed_key_prf),
+		cmocka_unit_test(child_keys),
 		cmocka_unit_test(aes_ctr_rfc3686),
 		cmocka_unit_test(aes_gcm_vector),
 		cmocka_unit_test(chacha20_poly1305_rfc8439),

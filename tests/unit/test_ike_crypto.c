@@ -714,6 +714,34 @@ static void expect_reject(struct ike_dh_ctx *c, const uint8_t *peer, size_t len)
 		assert_true(out[i] == 0 || out[i] == 0x5a); /* no secret left behind */
 }
 
+/* Imported MODP private keys: g = 2, so x = 1 gives 2 and x = 3 gives 8;
+ * both sides then derive 2^3 = 8, padded to the prime's length (§2.14). */
+static void dh_modp_import(void **state)
+{
+	const struct ike_dh *g = ike_dh_get(IKE_DH_MODP_2048);
+	char err[200];
+	uint8_t one = 1, three = 3, pa[256], pb[256], sa[256], sb[256], want[256] = {0};
+	struct ike_dh_ctx *a = ike_dh_new_private(g, &one, 1, NULL, 0, err, sizeof(err));
+	struct ike_dh_ctx *b = ike_dh_new_private(g, &three, 1, NULL, 0, err, sizeof(err));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(ike_dh_public(a, pa, sizeof(pa), err, sizeof(err)), 0);
+	assert_int_equal(ike_dh_public(b, pb, sizeof(pb), err, sizeof(err)), 0);
+	want[255] = 2;
+	assert_memory_equal(pa, want, 256);
+	want[255] = 8;
+	assert_memory_equal(pb, want, 256);
+	assert_int_equal(ike_dh_shared(a, pb, 256, sa, sizeof(sa), err, sizeof(err)), 0);
+	assert_int_equal(ike_dh_shared(b, pa, 256, sb, sizeof(sb), err, sizeof(err)), 0);
+	assert_memory_equal(sa, want, 256);
+	assert_memory_equal(sb, want, 256);
+	ike_dh_free(a);
+	ike_dh_free(b);
+	/* ECP needs the public value with the private one */
+	assert_null(
+		ike_dh_new_private(ike_dh_get(IKE_DH_ECP_256), &one, 1, NULL, 0, err, sizeof(err)));
+}
+
 /* RFC 6989 §2.1: 0, 1, p-1, p and above are refused */
 static void dh_modp_rejects(void **state)
 {
@@ -906,6 +934,7 @@ int main(void)
 		cmocka_unit_test(dh_every_group),
 		cmocka_unit_test(dh_ecp_rfc5903),
 		cmocka_unit_test(dh_ecx_rfc7748),
+		cmocka_unit_test(dh_modp_import),
 		cmocka_unit_test(dh_modp_rejects),
 		cmocka_unit_test(dh_ecp_rejects),
 		cmocka_unit_test(dh_ecx_rejects),

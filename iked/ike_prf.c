@@ -194,6 +194,8 @@ int ike_prf_plus(const struct ike_prf *prf, const uint8_t *key, size_t keylen, c
 	return rc;
 }
 
+/* A new buffer holding a | b | c | d; a NULL c keeps its room for the
+ * caller to fill.  Callers zeroise it when it holds secrets. */
 static uint8_t *concat(size_t *len, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 		       const uint8_t *c, size_t clen, const uint8_t *d, size_t dlen)
 {

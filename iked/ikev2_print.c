@@ -1,5 +1,6 @@
 /* Debug text for IKEv2 messages: one line for the header and one per
  * payload, for the log at debug level. */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -173,15 +174,10 @@ static void add_sa(struct sb *b, const struct ikev2_sa *sa)
 
 static void add_addr(struct sb *b, uint8_t type, const uint8_t *a)
 {
-	char s[64];
+	char s[INET6_ADDRSTRLEN];
+	int af = type == IKEV2_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
 
-	if (type == IKEV2_TS_IPV4_ADDR_RANGE)
-		snprintf(s, sizeof(s), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	else
-		snprintf(s, sizeof(s), "%x:%x:%x:%x:%x:%x:%x:%x", a[0] << 8 | a[1],
-			 a[2] << 8 | a[3], a[4] << 8 | a[5], a[6] << 8 | a[7], a[8] << 8 | a[9],
-			 a[10] << 8 | a[11], a[12] << 8 | a[13], a[14] << 8 | a[15]);
-	add(b, "%s", s);
+	add(b, "%s", inet_ntop(af, a, s, sizeof(s)) ? s : "?");
 }
 
 static void add_ts(struct sb *b, const struct ikev2_ts_set *set)

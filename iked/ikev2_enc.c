@@ -22,10 +22,9 @@ bool ikev2_enc_begin(struct ikev2_enc *e, struct rc_writer *w, const struct ikev
 	e->w = w;
 	e->start = rc_writer_len(w);
 	e->np_at = e->start + 16;
-	return rc_put_u64(w, h->spi_i) && rc_put_u64(w, h->spi_r) &&
-	       rc_put_u8(w, IKEV2_PL_NONE) && rc_put_u8(w, h->version) &&
-	       rc_put_u8(w, h->exchange) && rc_put_u8(w, h->flags) && rc_put_u32(w, h->msgid) &&
-	       rc_put_u32(w, 0);
+	return rc_put_u64(w, h->spi_i) && rc_put_u64(w, h->spi_r) && rc_put_u8(w, IKEV2_PL_NONE) &&
+	       rc_put_u8(w, h->version) && rc_put_u8(w, h->exchange) && rc_put_u8(w, h->flags) &&
+	       rc_put_u32(w, h->msgid) && rc_put_u32(w, 0);
 }
 
 /* Link a new payload into the chain and write its generic header. */
@@ -133,8 +132,8 @@ static bool enc_id(struct ikev2_enc *e, uint8_t type, bool crit, const struct ik
 
 	if (type != IKEV2_PL_IDI && type != IKEV2_PL_IDR)
 		return false;
-	return pl_open(e, type, crit, &at) && rc_put_u8(e->w, id->type) &&
-	       rc_put_zeros(e->w, 3) && put_span(e->w, id->data) && pl_close(e, at);
+	return pl_open(e, type, crit, &at) && rc_put_u8(e->w, id->type) && rc_put_zeros(e->w, 3) &&
+	       put_span(e->w, id->data) && pl_close(e, at);
 }
 
 bool ikev2_enc_id(struct ikev2_enc *e, uint8_t type, const struct ikev2_id *id)

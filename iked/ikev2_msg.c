@@ -72,8 +72,7 @@ static bool get_span(struct rc_reader *r, size_t n, struct ikev2_span *s)
 
 /* ---- SA payload (RFC 7296 §3.3) ---- */
 
-static enum ikev2_err_code dec_attrs(struct dec *d, struct rc_reader *r,
-				     struct ikev2_transform *t)
+static enum ikev2_err_code dec_attrs(struct dec *d, struct rc_reader *r, struct ikev2_transform *t)
 {
 	bool have_keylen = false;
 
@@ -166,8 +165,8 @@ static enum ikev2_err_code dec_proposal(struct dec *d, struct rc_reader *r, uint
 		return SYNTAX(d, "proposal marked %u, not 0 (last) or 2 (more)", more);
 	if (len < 8 || !rc_get_sub(r, len - 4u, &body))
 		return SYNTAX(d, "proposal length %u does not fit the SA payload", len);
-	if (!rc_get_u8(&body, &num) || !rc_get_u8(&body, &proto) ||
-	    !rc_get_u8(&body, &spi_size) || !rc_get_u8(&body, &n_xf))
+	if (!rc_get_u8(&body, &num) || !rc_get_u8(&body, &proto) || !rc_get_u8(&body, &spi_size) ||
+	    !rc_get_u8(&body, &n_xf))
 		return SYNTAX(d, "proposal truncated");
 	if (num != want_num)
 		return SYNTAX(d, "proposal number %u where %u was due", num, want_num);
@@ -284,6 +283,43 @@ static enum ikev2_err_code dec_nonce(struct dec *d, struct rc_reader *r, struct 
 	return IKEV2_OK;
 }
 
+/* Notify data whose size RFC 7296 (and RFC 7427 §4) fixes; the others
+ * are the exchange layer's business. */
+static enum ikev2_err_code check_notify(struct dec *d, const struct ikev2_notify *n)
+{
+	size_t len = n->data.len;
+	bool ok = true;
+
+	switch (n->type) {
+	case IKEV2_N_NAT_DETECTION_SOURCE_IP:
+	case IKEV2_N_NAT_DETECTION_DESTINATION_IP:
+		ok = len == 20; /* a SHA-1 hash */
+		break;
+	case IKEV2_N_COOKIE:
+		ok = len >= 1 && len <= 64;
+		break;
+	case IKEV2_N_INVALID_KE_PAYLOAD:
+		ok = len == 2;
+		break;
+	case IKEV2_N_SET_WINDOW_SIZE:
+		ok = len == 4;
+		break;
+	case IKEV2_N_SIGNATURE_HASH_ALGORITHMS:
+		ok = len >= 2 && len % 2 == 0;
+		break;
+	case IKEV2_N_REKEY_SA:
+		if (n->spi.len != 4)
+			return SYNTAX(d, "REKEY_SA notify without a 4-byte SPI");
+		break;
+	default:
+		break;
+	}
+	if (!ok)
+		return SYNTAX(d, "%s notify with %zu bytes of data", ikev2_notify_name(n->type),
+			      len);
+	return IKEV2_OK;
+}
+
 static enum ikev2_err_code dec_notify(struct dec *d, struct rc_reader *r, struct ikev2_payload *pl)
 {
 	struct ikev2_notify *n = &pl->u.notify;
@@ -296,7 +332,7 @@ static enum ikev2_err_code dec_notify(struct dec *d, struct rc_reader *r, struct
 	if (!get_span(r, spi_size, &n->spi))
 		return SYNTAX(d, "notify SPI of %u bytes does not fit", spi_size);
 	n->data = rest(r);
-	return IKEV2_OK;
+	return check_notify(d, n);
 }
 
 static enum ikev2_err_code dec_delete(struct dec *d, struct rc_reader *r, struct ikev2_payload *pl)
@@ -499,8 +535,7 @@ static enum ikev2_err_code dec_skf(struct dec *d, struct rc_reader *r, struct ik
 
 /* ---- the table and the chain ---- */
 
-typedef enum ikev2_err_code (*dec_fn)(struct dec *d, struct rc_reader *r,
-				      struct ikev2_payload *pl);
+typedef enum ikev2_err_code (*dec_fn)(struct dec *d, struct rc_reader *r, struct ikev2_payload *pl);
 
 struct pl_desc {
 	uint8_t type;
@@ -509,14 +544,14 @@ struct pl_desc {
 };
 
 static const struct pl_desc pl_table[] = {
-	{IKEV2_PL_SA, true, dec_sa},		{IKEV2_PL_KE, true, dec_ke},
-	{IKEV2_PL_IDI, true, dec_id},		{IKEV2_PL_IDR, true, dec_id},
-	{IKEV2_PL_CERT, false, dec_cert},	{IKEV2_PL_CERTREQ, false, dec_cert},
-	{IKEV2_PL_AUTH, true, dec_auth},	{IKEV2_PL_NONCE, true, dec_nonce},
-	{IKEV2_PL_NOTIFY, false, dec_notify},	{IKEV2_PL_DELETE, false, dec_delete},
-	{IKEV2_PL_VENDOR, false, dec_opaque},	{IKEV2_PL_TSI, true, dec_ts},
-	{IKEV2_PL_TSR, true, dec_ts},		{IKEV2_PL_SK, true, dec_sk},
-	{IKEV2_PL_CP, true, dec_cp},		{IKEV2_PL_EAP, true, dec_eap},
+	{IKEV2_PL_SA, true, dec_sa},	      {IKEV2_PL_KE, true, dec_ke},
+	{IKEV2_PL_IDI, true, dec_id},	      {IKEV2_PL_IDR, true, dec_id},
+	{IKEV2_PL_CERT, false, dec_cert},     {IKEV2_PL_CERTREQ, false, dec_cert},
+	{IKEV2_PL_AUTH, true, dec_auth},      {IKEV2_PL_NONCE, true, dec_nonce},
+	{IKEV2_PL_NOTIFY, false, dec_notify}, {IKEV2_PL_DELETE, false, dec_delete},
+	{IKEV2_PL_VENDOR, false, dec_opaque}, {IKEV2_PL_TSI, true, dec_ts},
+	{IKEV2_PL_TSR, true, dec_ts},	      {IKEV2_PL_SK, true, dec_sk},
+	{IKEV2_PL_CP, true, dec_cp},	      {IKEV2_PL_EAP, true, dec_eap},
 	{IKEV2_PL_SKF, true, dec_skf},
 };
 
@@ -586,8 +621,7 @@ static enum ikev2_err_code dec_payload(struct dec *d, struct rc_reader *r, uint8
 	return IKEV2_OK;
 }
 
-static enum ikev2_err_code dec_chain(struct dec *d, struct rc_reader *r, uint8_t type,
-				     bool inner)
+static enum ikev2_err_code dec_chain(struct dec *d, struct rc_reader *r, uint8_t type, bool inner)
 {
 	enum ikev2_err_code rc;
 	size_t hops = 0;
@@ -639,17 +673,15 @@ enum ikev2_err_code ikev2_decode_hdr(struct ikev2_hdr *h, const uint8_t *data, s
 
 	clear_err(err);
 	rc_reader_init(&r, data, len);
-	if (!rc_get_u64(&r, &h->spi_i) || !rc_get_u64(&r, &h->spi_r) ||
-	    !rc_get_u8(&r, &h->next) || !rc_get_u8(&r, &h->version) ||
-	    !rc_get_u8(&r, &h->exchange) || !rc_get_u8(&r, &h->flags) ||
-	    !rc_get_u32(&r, &h->msgid) || !rc_get_u32(&r, &h->length))
+	if (!rc_get_u64(&r, &h->spi_i) || !rc_get_u64(&r, &h->spi_r) || !rc_get_u8(&r, &h->next) ||
+	    !rc_get_u8(&r, &h->version) || !rc_get_u8(&r, &h->exchange) ||
+	    !rc_get_u8(&r, &h->flags) || !rc_get_u32(&r, &h->msgid) || !rc_get_u32(&r, &h->length))
 		return SYNTAX(&d, "IKE header truncated (%zu bytes)", len);
 	/* a newer minor version is fine (RFC 7296 §2.5), a major one is not */
 	if (h->version >> 4 != IKEV2_MAJOR_VERSION)
 		return fail(&d, IKEV2_ERR_MAJOR_VERSION, "IKE major version %u", h->version >> 4);
 	if (h->length != len)
-		return SYNTAX(&d, "IKE header says %u bytes, the datagram has %zu", h->length,
-			      len);
+		return SYNTAX(&d, "IKE header says %u bytes, the datagram has %zu", h->length, len);
 	return IKEV2_OK;
 }
 
@@ -681,8 +713,7 @@ enum ikev2_err_code ikev2_decode_inner(struct ikev2_msg *m, uint8_t first, const
 	return dec_chain(&d, &r, first, true);
 }
 
-const struct ikev2_payload *ikev2_next_of(const struct ikev2_msg *m,
-					  const struct ikev2_payload *p)
+const struct ikev2_payload *ikev2_next_of(const struct ikev2_msg *m, const struct ikev2_payload *p)
 {
 	for (size_t i = (size_t)(p - m->pl) + 1; i < m->n_pl; i++)
 		if (m->pl[i].type == p->type)

@@ -33,9 +33,9 @@
  * with (ikev2_err_notify()). */
 enum ikev2_err_code {
 	IKEV2_OK = 0,
-	IKEV2_ERR_SYNTAX,	  /* INVALID_SYNTAX */
-	IKEV2_ERR_CRITICAL,	  /* UNSUPPORTED_CRITICAL_PAYLOAD */
-	IKEV2_ERR_MAJOR_VERSION,  /* INVALID_MAJOR_VERSION */
+	IKEV2_ERR_SYNTAX,	 /* INVALID_SYNTAX */
+	IKEV2_ERR_CRITICAL,	 /* UNSUPPORTED_CRITICAL_PAYLOAD */
+	IKEV2_ERR_MAJOR_VERSION, /* INVALID_MAJOR_VERSION */
 };
 
 struct ikev2_err {
@@ -215,8 +215,7 @@ enum ikev2_err_code ikev2_decode_inner(struct ikev2_msg *m, uint8_t first, const
 
 /* The first payload of a type, or NULL; ikev2_next_of() continues after p. */
 const struct ikev2_payload *ikev2_find(const struct ikev2_msg *m, uint8_t type);
-const struct ikev2_payload *ikev2_next_of(const struct ikev2_msg *m,
-					  const struct ikev2_payload *p);
+const struct ikev2_payload *ikev2_next_of(const struct ikev2_msg *m, const struct ikev2_payload *p);
 /* The first notify of a type, or NULL. */
 const struct ikev2_notify *ikev2_find_notify(const struct ikev2_msg *m, uint16_t type);
 
@@ -226,13 +225,13 @@ const struct ikev2_notify *ikev2_find_notify(const struct ikev2_msg *m, uint16_t
  * it ends the message. */
 struct ikev2_enc {
 	struct rc_writer *w;
-	size_t start;	  /* offset of the IKE header in w */
-	size_t np_at;	  /* offset of the next-payload field to patch */
-	size_t sk_at;	  /* offset of the SK generic header, 0 if none */
-	size_t sk_inner;  /* offset of the first inner payload */
-	size_t aad_end;	  /* end of the SK/SKF header (and fragment fields) */
+	size_t start;	 /* offset of the IKE header in w */
+	size_t np_at;	 /* offset of the next-payload field to patch */
+	size_t sk_at;	 /* offset of the SK generic header, 0 if none */
+	size_t sk_inner; /* offset of the first inner payload */
+	size_t aad_end;	 /* end of the SK/SKF header (and fragment fields) */
 	bool in_sk, done;
-	bool bad;	  /* misuse (payload after the SK closed, ...) */
+	bool bad; /* misuse (payload after the SK closed, ...) */
 };
 
 /* Where the crypto layer finds the pieces of the SK payload, as offsets
@@ -300,7 +299,6 @@ const char *ikev2_transform_type_name(uint8_t type);
 size_t ikev2_hdr_str(const struct ikev2_hdr *h, char *buf, size_t len);
 size_t ikev2_payload_str(const struct ikev2_payload *p, char *buf, size_t len);
 /* Call line() for the header and each payload. */
-void ikev2_msg_print(const struct ikev2_msg *m, void (*line)(void *ctx, const char *s),
-		     void *ctx);
+void ikev2_msg_print(const struct ikev2_msg *m, void (*line)(void *ctx, const char *s), void *ctx);
 
 #endif

@@ -24,12 +24,12 @@ static const char *lookup(const struct name *t, size_t n, unsigned v)
 #define LOOKUP(t, v) lookup((t), sizeof(t) / sizeof((t)[0]), (v))
 
 static const struct name payload_names[] = {
-	{IKEV2_PL_NONE, "none"},   {IKEV2_PL_SA, "SA"},	      {IKEV2_PL_KE, "KE"},
-	{IKEV2_PL_IDI, "IDi"},	   {IKEV2_PL_IDR, "IDr"},     {IKEV2_PL_CERT, "CERT"},
+	{IKEV2_PL_NONE, "none"},       {IKEV2_PL_SA, "SA"},	{IKEV2_PL_KE, "KE"},
+	{IKEV2_PL_IDI, "IDi"},	       {IKEV2_PL_IDR, "IDr"},	{IKEV2_PL_CERT, "CERT"},
 	{IKEV2_PL_CERTREQ, "CERTREQ"}, {IKEV2_PL_AUTH, "AUTH"}, {IKEV2_PL_NONCE, "Nonce"},
-	{IKEV2_PL_NOTIFY, "N"},	   {IKEV2_PL_DELETE, "D"},    {IKEV2_PL_VENDOR, "V"},
-	{IKEV2_PL_TSI, "TSi"},	   {IKEV2_PL_TSR, "TSr"},     {IKEV2_PL_SK, "SK"},
-	{IKEV2_PL_CP, "CP"},	   {IKEV2_PL_EAP, "EAP"},     {IKEV2_PL_SKF, "SKF"},
+	{IKEV2_PL_NOTIFY, "N"},	       {IKEV2_PL_DELETE, "D"},	{IKEV2_PL_VENDOR, "V"},
+	{IKEV2_PL_TSI, "TSi"},	       {IKEV2_PL_TSR, "TSr"},	{IKEV2_PL_SK, "SK"},
+	{IKEV2_PL_CP, "CP"},	       {IKEV2_PL_EAP, "EAP"},	{IKEV2_PL_SKF, "SKF"},
 };
 
 static const struct name exchange_names[] = {
@@ -41,7 +41,10 @@ static const struct name exchange_names[] = {
 	{IKEV2_EXCH_IKE_INTERMEDIATE, "IKE_INTERMEDIATE"},
 };
 
-#define N(x) {IKEV2_N_##x, #x}
+#define N(x)                                                                                       \
+	{                                                                                          \
+		IKEV2_N_##x, #x                                                                    \
+	}
 static const struct name notify_names[] = {
 	N(UNSUPPORTED_CRITICAL_PAYLOAD),
 	N(INVALID_IKE_SPI),
@@ -164,8 +167,7 @@ static void add_sa(struct sb *b, const struct ikev2_sa *sa)
 		for (unsigned j = 0; j < p->n_xf; j++) {
 			const struct ikev2_transform *t = &p->xf[j];
 
-			add(b, "%s%s=%u", j ? "," : " ", ikev2_transform_type_name(t->type),
-			    t->id);
+			add(b, "%s%s=%u", j ? "," : " ", ikev2_transform_type_name(t->type), t->id);
 			if (t->key_len)
 				add(b, "/%u", t->key_len);
 		}
@@ -263,14 +265,14 @@ size_t ikev2_hdr_str(const struct ikev2_hdr *h, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	add(&b, "%s %s%s%s id %" PRIu32 " spi %016" PRIx64 "/%016" PRIx64 " len %" PRIu32,
-	    ikev2_exchange_name(h->exchange), h->flags & IKEV2_FLAG_RESPONSE ? "response" : "request",
+	    ikev2_exchange_name(h->exchange),
+	    h->flags & IKEV2_FLAG_RESPONSE ? "response" : "request",
 	    h->flags & IKEV2_FLAG_INITIATOR ? " from initiator" : "",
 	    h->flags & IKEV2_FLAG_VERSION ? " V" : "", h->msgid, h->spi_i, h->spi_r, h->length);
 	return b.pos;
 }
 
-void ikev2_msg_print(const struct ikev2_msg *m, void (*line)(void *ctx, const char *s),
-		     void *ctx)
+void ikev2_msg_print(const struct ikev2_msg *m, void (*line)(void *ctx, const char *s), void *ctx)
 {
 	char buf[512];
 

@@ -205,12 +205,11 @@ static void sa_init_encode(void **state)
 	const struct ikev2_proposal prop = {1, IKEV2_PROTO_IKE, {NULL, 0}, xf, 4};
 	const struct ikev2_sa sa = {&prop, 1};
 	const struct ikev2_ke kep = {19, {ke, sizeof(ke)}};
-	const struct ikev2_notify n1 = {0, {NULL, 0}, IKEV2_N_NAT_DETECTION_SOURCE_IP,
-					{nat_s, 20}};
-	const struct ikev2_notify n2 = {0, {NULL, 0}, IKEV2_N_NAT_DETECTION_DESTINATION_IP,
-					{nat_d, 20}};
+	const struct ikev2_notify n1 = {0, {NULL, 0}, IKEV2_N_NAT_DETECTION_SOURCE_IP, {nat_s, 20}};
+	const struct ikev2_notify n2 = {
+		0, {NULL, 0}, IKEV2_N_NAT_DETECTION_DESTINATION_IP, {nat_d, 20}};
 	const struct ikev2_hdr h = {0x0102030405060708ULL, 0, 0, 0x20, IKEV2_EXCH_IKE_SA_INIT,
-				    IKEV2_FLAG_INITIATOR, 0, 0};
+				    IKEV2_FLAG_INITIATOR,  0, 0};
 	struct vec v;
 	struct rc_writer w;
 	struct ikev2_enc e;
@@ -368,8 +367,7 @@ static void singletons_twice(void **state)
 				set_u16(&v, at + 2, (uint16_t)(v.n - at));
 			}
 			fix_len(&v);
-			assert_int_equal(decode(m, &v, &err),
-					 twice ? IKEV2_ERR_SYNTAX : IKEV2_OK);
+			assert_int_equal(decode(m, &v, &err), twice ? IKEV2_ERR_SYNTAX : IKEV2_OK);
 		}
 	}
 	free(m);
@@ -482,8 +480,8 @@ static void limits(void **state)
 static const uint8_t spis[] = {1, 2, 3, 4, 5, 6, 7, 8};
 static const uint8_t blob[] = "0123456789abcdef0123456789abcdef";
 /* RFC 7427: DER AlgorithmIdentifier of sha256WithRSAEncryption */
-static const uint8_t rsa_sha256[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-				     0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
+static const uint8_t rsa_sha256[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+				     0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
 
 static void roundtrip_check(const uint8_t *buf, size_t len, struct ikev2_msg *m)
 {
@@ -505,11 +503,11 @@ static void roundtrip_auth_payloads(void **state)
 	const struct ikev2_id id = {IKEV2_ID_FQDN, {(const uint8_t *)"gw.example.org", 14}};
 	const struct ikev2_cert cert = {IKEV2_CERT_X509_SIG, {blob, 32}};
 	const struct ikev2_cert creq = {IKEV2_CERT_X509_SIG, {blob, 20}};
-	const struct ikev2_auth auth = {IKEV2_AUTH_DIGITAL_SIG, {NULL, 0},
-					{rsa_sha256, sizeof(rsa_sha256)}, {blob, 32}};
+	const struct ikev2_auth auth = {
+		IKEV2_AUTH_DIGITAL_SIG, {NULL, 0}, {rsa_sha256, sizeof(rsa_sha256)}, {blob, 32}};
 	const struct ikev2_notify n = {IKEV2_PROTO_ESP, {spis, 4}, IKEV2_N_REKEY_SA, {NULL, 0}};
-	const struct ikev2_ts ts4 = {IKEV2_TS_IPV4_ADDR_RANGE, 17, 500, 4500,
-				     {192, 0, 2, 0}, {192, 0, 2, 255}, {NULL, 0}};
+	const struct ikev2_ts ts4 = {IKEV2_TS_IPV4_ADDR_RANGE, 17,	 500, 4500, {192, 0, 2, 0},
+				     {192, 0, 2, 255},	       {NULL, 0}};
 	struct ikev2_ts ts[2] = {ts4, {IKEV2_TS_IPV6_ADDR_RANGE, 0, 0, 65535, {0}, {0}, {0}}};
 	const struct ikev2_ts_set tsi = {ts, 2}, tsr = {ts, 1};
 	const struct ikev2_payload *p;
@@ -624,6 +622,20 @@ static void payload_rules(void **state)
 		{IKEV2_PL_AUTH, "0e 000000 05 3003060100 aa", IKEV2_OK},
 		{IKEV2_PL_NOTIFY, "03 04 4009 1122", IKEV2_ERR_SYNTAX},
 		{IKEV2_PL_NOTIFY, "03 04 4009 11223344", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 4009", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 4004 0011223344556677889900112233445566778899", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 4004 00112233445566778899001122334455667788",
+		 IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 4006", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 4006 01", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 0011 0013", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 0011 001300", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 4001 00000001", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 4001 0001", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 402f 00020003", IKEV2_OK},
+		{IKEV2_PL_NOTIFY, "00 00 402f 000200", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 402f", IKEV2_ERR_SYNTAX},
+		{IKEV2_PL_NOTIFY, "00 00 9999 00", IKEV2_OK},
 		{IKEV2_PL_DELETE, "03 04 0002 11223344", IKEV2_ERR_SYNTAX},
 		{IKEV2_PL_DELETE, "03 04 0000", IKEV2_ERR_SYNTAX},
 		{IKEV2_PL_DELETE, "01 08 0001 1122334455667788", IKEV2_ERR_SYNTAX},
@@ -679,8 +691,7 @@ static void sk_container(void **state)
 	struct ikev2_enc e;
 	struct ikev2_sk_layout lay;
 	struct ikev2_err err;
-	const struct ikev2_hdr h = {1, 2, 0, 0x20, IKEV2_EXCH_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1,
-				    0};
+	const struct ikev2_hdr h = {1, 2, 0, 0x20, IKEV2_EXCH_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 0};
 	const struct ikev2_id id = {IKEV2_ID_IPV4_ADDR, {(const uint8_t *)"\xc0\x00\x02\x01", 4}};
 	const struct ikev2_auth auth = {IKEV2_AUTH_PSK, {blob, 32}, {0}, {0}};
 	const struct ikev2_notify n = {0, {NULL, 0}, IKEV2_N_INITIAL_CONTACT, {NULL, 0}};
@@ -728,11 +739,9 @@ static void sk_container(void **state)
 	/* wrong first type, trailing bytes, an SK inside */
 	assert_int_equal(ikev2_decode_inner(m, IKEV2_PL_AUTH, buf + lay.plain_off, inner, &err),
 			 IKEV2_ERR_SYNTAX);
-	assert_int_equal(
-		ikev2_decode_inner(m, IKEV2_PL_IDI, buf + lay.plain_off, inner + 1, &err),
-		IKEV2_ERR_SYNTAX);
-	assert_int_equal(ikev2_decode_inner(m, IKEV2_PL_SK, buf + 28, rc_writer_len(&w) - 28,
-					    &err),
+	assert_int_equal(ikev2_decode_inner(m, IKEV2_PL_IDI, buf + lay.plain_off, inner + 1, &err),
+			 IKEV2_ERR_SYNTAX);
+	assert_int_equal(ikev2_decode_inner(m, IKEV2_PL_SK, buf + 28, rc_writer_len(&w) - 28, &err),
 			 IKEV2_ERR_SYNTAX);
 	for (size_t len = 0; len < inner; len++)
 		assert_int_equal(
@@ -758,8 +767,7 @@ static void skf_fragments(void **state)
 	struct ikev2_enc e;
 	struct ikev2_sk_layout lay;
 	struct ikev2_err err;
-	const struct ikev2_hdr h = {1, 2, 0, 0x20, IKEV2_EXCH_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1,
-				    0};
+	const struct ikev2_hdr h = {1, 2, 0, 0x20, IKEV2_EXCH_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 0};
 
 	for (uint16_t frag = 1; frag <= 2; frag++) {
 		rc_writer_init(&w, 0);

@@ -54,6 +54,14 @@ static bool pl_close(struct ikev2_enc *e, size_t at)
 	return true;
 }
 
+/* A failed payload leaves half its bytes behind: the message is lost. */
+static bool sticky(struct ikev2_enc *e, bool ok)
+{
+	if (!ok)
+		e->bad = true;
+	return ok;
+}
+
 static bool put_span(struct rc_writer *w, struct ikev2_span s)
 {
 	return s.len == 0 || rc_put_bytes(w, s.p, s.len);
@@ -110,7 +118,7 @@ static bool enc_sa(struct ikev2_enc *e, bool crit, const struct ikev2_sa *sa)
 
 bool ikev2_enc_sa(struct ikev2_enc *e, const struct ikev2_sa *sa)
 {
-	return enc_sa(e, false, sa);
+	return sticky(e, enc_sa(e, false, sa));
 }
 
 static bool enc_ke(struct ikev2_enc *e, bool crit, const struct ikev2_ke *ke)
@@ -123,7 +131,7 @@ static bool enc_ke(struct ikev2_enc *e, bool crit, const struct ikev2_ke *ke)
 
 bool ikev2_enc_ke(struct ikev2_enc *e, const struct ikev2_ke *ke)
 {
-	return enc_ke(e, false, ke);
+	return sticky(e, enc_ke(e, false, ke));
 }
 
 static bool enc_id(struct ikev2_enc *e, uint8_t type, bool crit, const struct ikev2_id *id)
@@ -138,7 +146,7 @@ static bool enc_id(struct ikev2_enc *e, uint8_t type, bool crit, const struct ik
 
 bool ikev2_enc_id(struct ikev2_enc *e, uint8_t type, const struct ikev2_id *id)
 {
-	return enc_id(e, type, false, id);
+	return sticky(e, enc_id(e, type, false, id));
 }
 
 static bool enc_cert(struct ikev2_enc *e, uint8_t type, bool crit, const struct ikev2_cert *c)
@@ -153,7 +161,7 @@ static bool enc_cert(struct ikev2_enc *e, uint8_t type, bool crit, const struct 
 
 bool ikev2_enc_cert(struct ikev2_enc *e, uint8_t type, const struct ikev2_cert *c)
 {
-	return enc_cert(e, type, false, c);
+	return sticky(e, enc_cert(e, type, false, c));
 }
 
 /* RFC 7427 signatures may be given as their two parts */
@@ -177,12 +185,12 @@ static bool enc_auth(struct ikev2_enc *e, bool crit, const struct ikev2_auth *a)
 
 bool ikev2_enc_auth(struct ikev2_enc *e, const struct ikev2_auth *a)
 {
-	return enc_auth(e, false, a);
+	return sticky(e, enc_auth(e, false, a));
 }
 
 bool ikev2_enc_nonce(struct ikev2_enc *e, const uint8_t *nonce, size_t len)
 {
-	return enc_bytes(e, IKEV2_PL_NONCE, false, nonce, len);
+	return sticky(e, enc_bytes(e, IKEV2_PL_NONCE, false, nonce, len));
 }
 
 static bool enc_notify(struct ikev2_enc *e, bool crit, const struct ikev2_notify *n)
@@ -198,7 +206,7 @@ static bool enc_notify(struct ikev2_enc *e, bool crit, const struct ikev2_notify
 
 bool ikev2_enc_notify(struct ikev2_enc *e, const struct ikev2_notify *n)
 {
-	return enc_notify(e, false, n);
+	return sticky(e, enc_notify(e, false, n));
 }
 
 static bool enc_delete(struct ikev2_enc *e, bool crit, const struct ikev2_delete *d)
@@ -214,12 +222,12 @@ static bool enc_delete(struct ikev2_enc *e, bool crit, const struct ikev2_delete
 
 bool ikev2_enc_delete(struct ikev2_enc *e, const struct ikev2_delete *d)
 {
-	return enc_delete(e, false, d);
+	return sticky(e, enc_delete(e, false, d));
 }
 
 bool ikev2_enc_vendor(struct ikev2_enc *e, const uint8_t *vid, size_t len)
 {
-	return enc_bytes(e, IKEV2_PL_VENDOR, false, vid, len);
+	return sticky(e, enc_bytes(e, IKEV2_PL_VENDOR, false, vid, len));
 }
 
 static bool enc_one_ts(struct rc_writer *w, const struct ikev2_ts *ts)
@@ -254,7 +262,7 @@ static bool enc_ts(struct ikev2_enc *e, uint8_t type, bool crit, const struct ik
 
 bool ikev2_enc_ts(struct ikev2_enc *e, uint8_t type, const struct ikev2_ts_set *ts)
 {
-	return enc_ts(e, type, false, ts);
+	return sticky(e, enc_ts(e, type, false, ts));
 }
 
 static bool enc_cp(struct ikev2_enc *e, bool crit, const struct ikev2_cp *cp)
@@ -276,12 +284,12 @@ static bool enc_cp(struct ikev2_enc *e, bool crit, const struct ikev2_cp *cp)
 
 bool ikev2_enc_cp(struct ikev2_enc *e, const struct ikev2_cp *cp)
 {
-	return enc_cp(e, false, cp);
+	return sticky(e, enc_cp(e, false, cp));
 }
 
 bool ikev2_enc_eap(struct ikev2_enc *e, const uint8_t *eap, size_t len)
 {
-	return enc_bytes(e, IKEV2_PL_EAP, false, eap, len);
+	return sticky(e, enc_bytes(e, IKEV2_PL_EAP, false, eap, len));
 }
 
 bool ikev2_enc_payload(struct ikev2_enc *e, const struct ikev2_payload *p)
@@ -290,32 +298,32 @@ bool ikev2_enc_payload(struct ikev2_enc *e, const struct ikev2_payload *p)
 
 	switch (p->type) {
 	case IKEV2_PL_SA:
-		return enc_sa(e, c, &p->u.sa);
+		return sticky(e, enc_sa(e, c, &p->u.sa));
 	case IKEV2_PL_KE:
-		return enc_ke(e, c, &p->u.ke);
+		return sticky(e, enc_ke(e, c, &p->u.ke));
 	case IKEV2_PL_IDI:
 	case IKEV2_PL_IDR:
-		return enc_id(e, p->type, c, &p->u.id);
+		return sticky(e, enc_id(e, p->type, c, &p->u.id));
 	case IKEV2_PL_CERT:
 	case IKEV2_PL_CERTREQ:
-		return enc_cert(e, p->type, c, &p->u.cert);
+		return sticky(e, enc_cert(e, p->type, c, &p->u.cert));
 	case IKEV2_PL_AUTH:
-		return enc_auth(e, c, &p->u.auth);
+		return sticky(e, enc_auth(e, c, &p->u.auth));
 	case IKEV2_PL_NOTIFY:
-		return enc_notify(e, c, &p->u.notify);
+		return sticky(e, enc_notify(e, c, &p->u.notify));
 	case IKEV2_PL_DELETE:
-		return enc_delete(e, c, &p->u.del);
+		return sticky(e, enc_delete(e, c, &p->u.del));
 	case IKEV2_PL_TSI:
 	case IKEV2_PL_TSR:
-		return enc_ts(e, p->type, c, &p->u.ts);
+		return sticky(e, enc_ts(e, p->type, c, &p->u.ts));
 	case IKEV2_PL_CP:
-		return enc_cp(e, c, &p->u.cp);
+		return sticky(e, enc_cp(e, c, &p->u.cp));
 	case IKEV2_PL_SK:
 	case IKEV2_PL_SKF:
-		return ikev2_enc_sk_raw(e, p);
+		return sticky(e, ikev2_enc_sk_raw(e, p));
 	default:
 		/* nonce, vendor ID, EAP and unknown types: the body as is */
-		return enc_bytes(e, p->type, c, p->body.p, p->body.len);
+		return sticky(e, enc_bytes(e, p->type, c, p->body.p, p->body.len));
 	}
 }
 

@@ -525,7 +525,6 @@ static void roundtrip_auth_payloads(void **state)
 	assert_true(ikev2_enc_ts(&e, IKEV2_PL_TSI, &tsi));
 	assert_true(ikev2_enc_ts(&e, IKEV2_PL_TSR, &tsr));
 	assert_true(ikev2_enc_vendor(&e, blob, 16));
-	assert_false(ikev2_enc_id(&e, IKEV2_PL_SA, &id)); /* not an ID type */
 	assert_true(ikev2_enc_end(&e));
 
 	roundtrip_check(rc_writer_data(&w), rc_writer_len(&w), m);
@@ -552,6 +551,23 @@ static void roundtrip_auth_payloads(void **state)
 	assert_memory_equal(p->u.ts.ts[1].end, ts[1].end, 16);
 	assert_int_equal(ikev2_find(m, IKEV2_PL_TSR)->u.ts.n_ts, 1);
 	assert_int_equal(ikev2_find(m, IKEV2_PL_VENDOR)->u.vendor.len, 16);
+	rc_writer_free(&w);
+
+	/* a refused payload spoils the message: no half-written bytes go out */
+	rc_writer_init(&w, 0);
+	assert_true(ikev2_enc_begin(&e, &w, &h));
+	assert_false(ikev2_enc_id(&e, IKEV2_PL_SA, &id)); /* not an ID type */
+	assert_false(ikev2_enc_end(&e));
+	rc_writer_free(&w);
+	rc_writer_init(&w, 0);
+	assert_true(ikev2_enc_begin(&e, &w, &h));
+	struct ikev2_transform xf = {IKEV2_TRANS_ENCR, 12, 128, false};
+	struct ikev2_proposal props[2] = {{1, IKEV2_PROTO_ESP, {spis, 4}, &xf, 1},
+					  {2, IKEV2_PROTO_ESP, {blob, 300}, &xf, 1}};
+	const struct ikev2_sa sa = {props, 2};
+	assert_false(ikev2_enc_sa(&e, &sa)); /* the second SPI is too long */
+	assert_false(ikev2_enc_vendor(&e, blob, 16));
+	assert_false(ikev2_enc_end(&e));
 	rc_writer_free(&w);
 	free(m);
 }

@@ -525,8 +525,10 @@ static enum ikev2_err_code dec_skf(struct dec *d, struct rc_reader *r, struct ik
 		return SYNTAX(d, "encrypted fragment truncated");
 	if (f->frag_num == 0 || f->frag_total == 0 || f->frag_num > f->frag_total)
 		return SYNTAX(d, "fragment %u of %u", f->frag_num, f->frag_total);
-	if (f->frag_num != 1 && f->inner_first != 0)
-		return SYNTAX(d, "fragment %u names a first payload", f->frag_num);
+	/* RFC 7383 §2.5: only fragment 1 names the first inner payload; the
+	 * field of the others is for the sender to clear, not for us to check */
+	if (f->frag_num != 1)
+		f->inner_first = IKEV2_PL_NONE;
 	f->body = rest(r);
 	if (f->body.len == 0)
 		return SYNTAX(d, "empty encrypted fragment");

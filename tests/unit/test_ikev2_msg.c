@@ -112,7 +112,11 @@ static struct ikev2_msg *new_msg(void)
 
 static enum ikev2_err_code decode(struct ikev2_msg *m, const struct vec *v, struct ikev2_err *e)
 {
-	return ikev2_decode(m, v->b, v->n, e);
+	enum ikev2_err_code rc = ikev2_decode(m, v->b, v->n, e);
+
+	if (rc != IKEV2_OK && e && getenv("IKEV2_TEST_VERBOSE"))
+		print_message("decode: %s (payload %u at %zu)\n", e->text, e->payload, e->offset);
+	return rc;
 }
 
 /* Re-encode every decoded payload; the bytes must be the input's. */
@@ -226,6 +230,109 @@ static void sa_init_encode(void **state)
 	assert_int_equal(rc_writer_len(&w), v.n);
 	assert_memory_equal(rc_writer_data(&w), v.b, v.n);
 	rc_writer_free(&w);
+}
+
+/* A response with a CERTREQ and the RFC 7383 / RFC 7427 notifies, and
+ * one that asks for a cookie. */
+static void sa_init_responses(void **state)
+{
+	struct vec v;
+	struct ikev2_msg *m = new_msg();
+	struct ikev2_err err;
+	const struct ikev2_payload *p;
+	const struct ikev2_notify *n;
+
+	v.n = 0;
+	ike_hdr(&v, IKEV2_PL_SA, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_RESPONSE);
+	hex(&v, "22 00 0028 00 00 0024 01 01 00 03"
+		"03 00 000c 01 00 0014 800e 0080" /* AES-GCM-16 128 */
+		"03 00 0008 02 00 0005 00 00 0008 04 00 001f");
+	hex(&v, "28 00 0028 001f 0000");
+	fill(&v, 0x77, 32);
+	hex(&v, "26 00 0014");
+	fill(&v, 0x55, 16);
+	hex(&v, "29 00 000a 04 1122334455"); /* CERTREQ X.509, one (short) CA hash */
+	hex(&v, "29 00 0008 00 00 402e");    /* IKEV2_FRAGMENTATION_SUPPORTED */
+	hex(&v, "00 00 000e 00 00 402f 0002 0003 0004");
+	fix_len(&v);
+	assert_int_equal(decode(m, &v, &err), IKEV2_OK);
+	assert_int_equal(m->hdr.flags, IKEV2_FLAG_RESPONSE);
+	assert_int_equal(m->n_pl, 6);
+	p = ikev2_find(m, IKEV2_PL_SA);
+	assert_int_equal(p->u.sa.prop[0].xf[0].id, IKEV2_ENCR_AES_GCM_16);
+	assert_int_equal(p->u.sa.prop[0].xf[0].key_len, 128);
+	assert_int_equal(p->u.sa.prop[0].xf[2].id, IKEV2_DH_CURVE25519);
+	assert_int_equal(ikev2_find(m, IKEV2_PL_NONCE)->u.nonce.len, 16);
+	p = ikev2_find(m, IKEV2_PL_CERTREQ);
+	assert_int_equal(p->u.cert.encoding, IKEV2_CERT_X509_SIG);
+	assert_int_equal(p->u.cert.data.len, 5);
+	assert_non_null(ikev2_find_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED));
+	n = ikev2_find_notify(m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS);
+	assert_int_equal(n->data.len, 6);
+	assert_int_equal(n->data.p[5], IKEV2_HASH_SHA2_512);
+	reencode_equal(m, v.b, v.n);
+
+	v.n = 0;
+	ike_hdr(&v, IKEV2_PL_NOTIFY, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_RESPONSE);
+	hex(&v, "00 00 0018 00 00 4006");
+	fill(&v, 0x3c, 16);
+	fix_len(&v);
+	assert_int_equal(decode(m, &v, &err), IKEV2_OK);
+	assert_int_equal(ikev2_find_notify(m, IKEV2_N_COOKIE)->data.len, 16);
+	free(m);
+}
+
+/* IKE_AUTH written by hand: the SK payload (IV, "ciphertext", ICV), then
+ * its decrypted inner chain IDi, AUTH, SA, TSi, TSr. */
+static void ike_auth_vector(void **state)
+{
+	struct vec v, in;
+	struct ikev2_msg *m = new_msg();
+	struct ikev2_err err;
+	const struct ikev2_payload *p;
+
+	v.n = 0;
+	ike_hdr(&v, IKEV2_PL_SK, IKEV2_EXCH_IKE_AUTH, IKEV2_FLAG_INITIATOR);
+	v.b[8 + 7] = 0x42; /* responder SPI */
+	set_u32(&v, 20, 1);
+	hex(&v, "23 00 0044");
+	fill(&v, 0x01, 16); /* IV */
+	fill(&v, 0xee, 32); /* ciphertext */
+	fill(&v, 0x1c, 16); /* ICV */
+	fix_len(&v);
+	assert_int_equal(decode(m, &v, &err), IKEV2_OK);
+	assert_int_equal(m->hdr.msgid, 1);
+	assert_true(m->hdr.spi_r == 0x42);
+	assert_int_equal(m->n_pl, 1);
+	assert_int_equal(m->pl[0].u.sk.inner_first, IKEV2_PL_IDI);
+	assert_int_equal(m->pl[0].u.sk.body.len, 64);
+	assert_ptr_equal(m->pl[0].u.sk.body.p, v.b + 32);
+
+	in.n = 0;
+	hex(&in, "27 00 0011 02 000000 612e6578616d706c65"); /* IDi FQDN a.example */
+	hex(&in, "21 00 0018 02 000000");		     /* AUTH PSK */
+	fill(&in, 0x99, 16);
+	hex(&in, "2c 00 002c 00 00 0028 01 03 04 03 c0ffee01"
+		 "03 00 000c 01 00 0014 800e 0100"
+		 "03 00 0008 04 00 0013 00 00 0008 05 00 0000");
+	hex(&in, "2d 00 0018 01 000000 07 00 0010 0000 ffff c6336400 c63364ff");
+	hex(&in, "00 00 0018 01 000000 07 11 0010 01f4 01f4 cb007100 cb0071ff");
+	assert_int_equal(ikev2_decode_inner(m, IKEV2_PL_IDI, in.b, in.n, &err), IKEV2_OK);
+	assert_int_equal(m->n_pl, 5);
+	assert_int_equal(m->hdr.exchange, IKEV2_EXCH_IKE_AUTH); /* header kept */
+	p = ikev2_find(m, IKEV2_PL_IDI);
+	assert_int_equal(p->u.id.type, IKEV2_ID_FQDN);
+	assert_int_equal(p->u.id.data.len, 9);
+	assert_int_equal(ikev2_find(m, IKEV2_PL_AUTH)->u.auth.method, IKEV2_AUTH_PSK);
+	p = ikev2_find(m, IKEV2_PL_SA);
+	assert_int_equal(p->u.sa.prop[0].proto, IKEV2_PROTO_ESP);
+	assert_int_equal(p->u.sa.prop[0].spi.p[0], 0xc0);
+	assert_int_equal(p->u.sa.prop[0].xf[2].type, IKEV2_TRANS_ESN);
+	p = ikev2_find(m, IKEV2_PL_TSR);
+	assert_int_equal(p->u.ts.ts[0].ip_proto, 17);
+	assert_int_equal(p->u.ts.ts[0].start_port, 500);
+	assert_int_equal(p->u.ts.ts[0].start[0], 203);
+	free(m);
 }
 
 /* Every truncation fails, whether the header length still says the full
@@ -806,6 +913,18 @@ static void skf_fragments(void **state)
 		reencode_equal(m, rc_writer_data(&w), rc_writer_len(&w));
 		rc_writer_free(&w);
 	}
+	/* a later fragment naming a first payload: ignored */
+	rc_writer_init(&w, 0);
+	assert_true(ikev2_enc_begin(&e, &w, &h));
+	assert_true(ikev2_enc_skf_open(&e, 2, 2, 0, 8));
+	assert_true(ikev2_enc_sk_plain(&e, blob, 10));
+	assert_true(ikev2_enc_sk_close(&e, 1, 12, &lay));
+	assert_true(ikev2_enc_end(&e));
+	assert_true(rc_writer_patch_u8(&w, IKEV2_HDR_LEN, IKEV2_PL_IDI));
+	assert_int_equal(ikev2_decode(m, rc_writer_data(&w), rc_writer_len(&w), &err), IKEV2_OK);
+	assert_int_equal(m->pl[0].u.skf.inner_first, 0);
+	rc_writer_free(&w);
+
 	/* fragments carry bytes, not payloads */
 	rc_writer_init(&w, 0);
 	assert_true(ikev2_enc_begin(&e, &w, &h));
@@ -949,6 +1068,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sa_init_decode),
 		cmocka_unit_test(sa_init_encode),
+		cmocka_unit_test(sa_init_responses),
+		cmocka_unit_test(ike_auth_vector),
 		cmocka_unit_test(truncations),
 		cmocka_unit_test(corrupted_lengths),
 		cmocka_unit_test(versions),

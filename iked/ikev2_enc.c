@@ -371,7 +371,9 @@ bool ikev2_enc_skf_open(struct ikev2_enc *e, uint16_t frag_num, uint16_t frag_to
 
 bool ikev2_enc_sk_plain(struct ikev2_enc *e, const uint8_t *data, size_t len)
 {
-	if (!e->in_sk || e->bad) {
+	/* in an SK payload the inner chain is made of payloads, whose types
+	 * the next-payload fields must name */
+	if (!e->in_sk || e->np_at != NO_NP || e->bad) {
 		e->bad = true;
 		return false;
 	}

@@ -8,7 +8,8 @@
  * and into its own tables (proposals point at their transforms), so the
  * datagram must outlive it and the struct must not be copied or moved
  * while it is used.  Decoding never allocates; the tables have fixed
- * limits so a hostile packet costs bounded work. */
+ * limits so a hostile packet costs bounded work (and make the struct about
+ * 25 KB: allocate it rather than put it on a thread's stack). */
 #ifndef IKEV2_MSG_H
 #define IKEV2_MSG_H
 
@@ -276,9 +277,8 @@ bool ikev2_enc_sk_open(struct ikev2_enc *e, size_t iv_len);
  * fragment 1.  The associated data includes the fragment fields. */
 bool ikev2_enc_skf_open(struct ikev2_enc *e, uint16_t frag_num, uint16_t frag_total,
 			uint8_t inner_first, size_t iv_len);
-/* Append plaintext bytes to an open SK or SKF payload (a fragment's share
- * of an inner chain encoded elsewhere).  Payloads cannot follow them in an
- * SKF payload. */
+/* Append plaintext bytes to an open SKF payload: its share of an inner
+ * chain encoded elsewhere. */
 bool ikev2_enc_sk_plain(struct ikev2_enc *e, const uint8_t *data, size_t len);
 /* Bytes of inner payloads written so far, to compute the padding. */
 size_t ikev2_enc_sk_inner_len(const struct ikev2_enc *e);

@@ -824,7 +824,6 @@ static void sk_container(void **state)
 	rc_writer_init(&w, 0);
 	assert_true(ikev2_enc_begin(&e, &w, &h));
 	assert_true(ikev2_enc_sk_open(&e, 16));
-	assert_false(ikev2_enc_sk_open(&e, 16)); /* no SK in an SK */
 	assert_true(ikev2_enc_id(&e, IKEV2_PL_IDI, &id));
 	assert_true(ikev2_enc_notify(&e, &n));
 	assert_true(ikev2_enc_auth(&e, &auth));
@@ -880,6 +879,15 @@ static void sk_container(void **state)
 	assert_false(ikev2_enc_nonce(&e, blob, 16));
 	assert_false(ikev2_enc_end(&e));
 	rc_writer_free(&w);
+
+	/* no SK in an SK; an SK's inner chain is payloads, not bytes */
+	rc_writer_init(&w, 0);
+	assert_true(ikev2_enc_begin(&e, &w, &h));
+	assert_true(ikev2_enc_sk_open(&e, 16));
+	assert_false(ikev2_enc_sk_open(&e, 16));
+	assert_false(ikev2_enc_sk_plain(&e, blob, 4));
+	assert_false(ikev2_enc_sk_close(&e, 0, 16, &lay));
+	rc_writer_free(&w);
 	free(m);
 }
 
@@ -932,6 +940,15 @@ static void skf_fragments(void **state)
 	assert_true(ikev2_enc_skf_open(&e, 2, 2, 0, 8));
 	assert_false(ikev2_enc_nonce(&e, blob, 16));
 	assert_false(ikev2_enc_end(&e));
+	rc_writer_free(&w);
+
+	/* no SK in an SK; an SK's inner chain is payloads, not bytes */
+	rc_writer_init(&w, 0);
+	assert_true(ikev2_enc_begin(&e, &w, &h));
+	assert_true(ikev2_enc_sk_open(&e, 16));
+	assert_false(ikev2_enc_sk_open(&e, 16));
+	assert_false(ikev2_enc_sk_plain(&e, blob, 4));
+	assert_false(ikev2_enc_sk_close(&e, 0, 16, &lay));
 	rc_writer_free(&w);
 	free(m);
 }

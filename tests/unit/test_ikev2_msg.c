@@ -335,6 +335,35 @@ static void ike_auth_vector(void **state)
 	free(m);
 }
 
+/* A writer of fixed capacity that runs out makes the message fail, not
+ * overflow. */
+static void encoder_out_of_room(void **state)
+{
+	struct vec v;
+	struct ikev2_msg *m = new_msg();
+	uint8_t buf[300];
+
+	sa_init_request(&v);
+	assert_int_equal(decode(m, &v, NULL), IKEV2_OK);
+	for (size_t cap = 0; cap <= v.n; cap++) {
+		struct rc_writer w;
+		struct ikev2_enc e;
+		bool ok;
+
+		memset(buf, 0x5a, sizeof(buf));
+		rc_writer_init_fixed(&w, buf, cap);
+		ok = ikev2_enc_begin(&e, &w, &m->hdr);
+		for (size_t i = 0; i < m->n_pl; i++)
+			ok = ikev2_enc_payload(&e, &m->pl[i]) && ok;
+		ok = ikev2_enc_end(&e) && ok;
+		assert_int_equal(ok, cap == v.n);
+		assert_int_equal(buf[cap], 0x5a);
+		if (ok)
+			assert_memory_equal(buf, v.b, v.n);
+	}
+	free(m);
+}
+
 /* Every truncation fails, whether the header length still says the full
  * size or was cut along with the datagram. */
 static void truncations(void **state)
@@ -1087,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(sa_init_encode),
 		cmocka_unit_test(sa_init_responses),
 		cmocka_unit_test(ike_auth_vector),
+		cmocka_unit_test(encoder_out_of_room),
 		cmocka_unit_test(truncations),
 		cmocka_unit_test(corrupted_lengths),
 		cmocka_unit_test(versions),

@@ -357,9 +357,9 @@ static enum ikev2_err_code dec_delete(struct dec *d, struct rc_reader *r, struct
 	return IKEV2_OK;
 }
 
-static enum ikev2_err_code dec_opaque(struct dec *d, struct rc_reader *r, struct ikev2_payload *pl)
+static enum ikev2_err_code dec_vendor(struct dec *d, struct rc_reader *r, struct ikev2_payload *pl)
 {
-	pl->u.vendor = rest(r); /* same layout as eap */
+	pl->u.vendor = rest(r);
 	return IKEV2_OK;
 }
 
@@ -440,9 +440,8 @@ static enum ikev2_err_code dec_ts(struct dec *d, struct rc_reader *r, struct ike
 
 /* The lengths RFC 7296 §3.15.1 and RFC 8598 allow; -1: any, -2: a
  * multiple of 2, -3: 0 or at least 5 (DNSSEC trust anchor). */
-static int cp_attr_len(uint16_t type, int *alt)
+static int cp_attr_len(uint16_t type)
 {
-	*alt = 0;
 	switch (type) {
 	case IKEV2_CFG_INTERNAL_IP4_ADDRESS:
 	case IKEV2_CFG_INTERNAL_IP4_NETMASK:
@@ -469,7 +468,7 @@ static int cp_attr_len(uint16_t type, int *alt)
 
 static bool cp_len_ok(uint16_t type, size_t len)
 {
-	int alt, want = cp_attr_len(type, &alt);
+	int want = cp_attr_len(type);
 
 	if (len == 0 || want == -1)
 		return true; /* an empty value asks for one */
@@ -551,7 +550,7 @@ static const struct pl_desc pl_table[] = {
 	{IKEV2_PL_CERT, false, dec_cert},     {IKEV2_PL_CERTREQ, false, dec_cert},
 	{IKEV2_PL_AUTH, true, dec_auth},      {IKEV2_PL_NONCE, true, dec_nonce},
 	{IKEV2_PL_NOTIFY, false, dec_notify}, {IKEV2_PL_DELETE, false, dec_delete},
-	{IKEV2_PL_VENDOR, false, dec_opaque}, {IKEV2_PL_TSI, true, dec_ts},
+	{IKEV2_PL_VENDOR, false, dec_vendor}, {IKEV2_PL_TSI, true, dec_ts},
 	{IKEV2_PL_TSR, true, dec_ts},	      {IKEV2_PL_SK, true, dec_sk},
 	{IKEV2_PL_CP, true, dec_cp},	      {IKEV2_PL_EAP, true, dec_eap},
 	{IKEV2_PL_SKF, true, dec_skf},

@@ -19,6 +19,7 @@ include $(srcdir)/tests/unit/spmdctl.mk
 include $(srcdir)/tests/unit/xfrm.mk
 include $(srcdir)/tests/unit/pfkey.mk
 include $(srcdir)/tests/unit/ikecrypto.mk
+include $(srcdir)/tests/unit/ikev2.mk
 include $(srcdir)/tests/infra.mk
 
 check_PROGRAMS += tests/unit/test_diag

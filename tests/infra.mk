@@ -2,17 +2,13 @@
 # with the project so scenarios find them in the build dir under
 # tests/tools/), and their unit tests.  The runners live in tests/run-all,
 # tests/integration/, tests/kernel/ and tests/fuzz/.
-noinst_PROGRAMS += tests/tools/udp_echo tests/tools/pfkey_probe
+noinst_PROGRAMS += tests/tools/udp_echo
 tests_tools_udp_echo_SOURCES = tests/tools/udp_echo.c
-tests_tools_pfkey_probe_SOURCES = tests/tools/pfkey_probe.c tests/tools/pfkey_msg.c \
-	tests/tools/pfkey_msg.h
-
-check_PROGRAMS += tests/tools/test_pfkey_msg
-tests_tools_test_pfkey_msg_SOURCES = tests/tools/test_pfkey_msg.c tests/tools/pfkey_msg.c \
-	tests/tools/pfkey_msg.h
-tests_tools_test_pfkey_msg_CFLAGS = $(UNIT_CFLAGS)
-tests_tools_test_pfkey_msg_LDADD = $(CMOCKA_LIBS)
-TESTS += tests/tools/test_pfkey_msg
+if HAVE_PFKEY
+noinst_PROGRAMS += tests/tools/pfkey_probe
+tests_tools_pfkey_probe_SOURCES = tests/tools/pfkey_probe.c
+tests_tools_pfkey_probe_LDADD = $(RC_LIBS)
+endif
 
 EXTRA_DIST += tools/install-deps tools/build tools/demo .ci/run tests/run-all \
 	tests/kernel tests/integration tests/fuzz

@@ -4,6 +4,8 @@
  * least one algorithm; 1 otherwise (EAFNOSUPPORT on kernels without af_key).
  *
  *   pfkey_probe [esp|ah] */
+#include "config.h"
+
 #include <errno.h>
 #include <linux/pfkeyv2.h>
 #include <poll.h>
@@ -12,9 +14,63 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "pfkey_msg.h"
+#include "pfkey_msg.h" /* libracoon's PF_KEY codec */
 
 enum { REPLY_WAIT_MS = 3000 };
+
+struct alg_name {
+	uint8_t id;
+	const char *name;
+};
+
+static const struct alg_name auth_names[] = {
+	{SADB_AALG_MD5HMAC, "hmac-md5"},
+	{SADB_AALG_SHA1HMAC, "hmac-sha1"},
+	{SADB_X_AALG_SHA2_256HMAC, "hmac-sha2-256"},
+	{SADB_X_AALG_SHA2_384HMAC, "hmac-sha2-384"},
+	{SADB_X_AALG_SHA2_512HMAC, "hmac-sha2-512"},
+	{SADB_X_AALG_RIPEMD160HMAC, "hmac-ripemd160"},
+	{SADB_X_AALG_AES_XCBC_MAC, "aes-xcbc-mac"},
+	{SADB_X_AALG_NULL, "null"},
+};
+
+static const struct alg_name enc_names[] = {
+	{SADB_EALG_DESCBC, "des-cbc"},
+	{SADB_EALG_3DESCBC, "3des-cbc"},
+	{SADB_X_EALG_CASTCBC, "cast-cbc"},
+	{SADB_X_EALG_BLOWFISHCBC, "blowfish-cbc"},
+	{SADB_EALG_NULL, "null"},
+	{SADB_X_EALG_AESCBC, "aes-cbc"},
+	{SADB_X_EALG_AESCTR, "aes-ctr"},
+	{SADB_X_EALG_AES_CCM_ICV8, "aes-ccm-8"},
+	{SADB_X_EALG_AES_CCM_ICV12, "aes-ccm-12"},
+	{SADB_X_EALG_AES_CCM_ICV16, "aes-ccm-16"},
+	{SADB_X_EALG_AES_GCM_ICV8, "aes-gcm-8"},
+	{SADB_X_EALG_AES_GCM_ICV12, "aes-gcm-12"},
+	{SADB_X_EALG_AES_GCM_ICV16, "aes-gcm-16"},
+	{SADB_X_EALG_CAMELLIACBC, "camellia-cbc"},
+	{SADB_X_EALG_NULL_AES_GMAC, "null-aes-gmac"},
+	{SADB_X_EALG_SERPENTCBC, "serpent-cbc"},
+	{SADB_X_EALG_TWOFISHCBC, "twofish-cbc"},
+};
+
+static const char *lookup(const struct alg_name *t, size_t n, uint8_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].id == id)
+			return t[i].name;
+	return NULL;
+}
+
+static const char *pfkey_auth_name(uint8_t id)
+{
+	return lookup(auth_names, sizeof(auth_names) / sizeof(auth_names[0]), id);
+}
+
+static const char *pfkey_enc_name(uint8_t id)
+{
+	return lookup(enc_names, sizeof(enc_names) / sizeof(enc_names[0]), id);
+}
 
 static int send_register(int fd, uint8_t satype, uint32_t seq)
 {
@@ -29,7 +85,7 @@ static int send_register(int fd, uint8_t satype, uint32_t seq)
 	return send(fd, &m, sizeof(m), 0) == (ssize_t)sizeof(m) ? 0 : -1;
 }
 
-static void print_algs(const char *what, const struct pfkey_alg_info *a, size_t n,
+static void print_algs(const char *what, const struct pfk_alg *a, size_t n,
 		       const char *(*name)(uint8_t))
 {
 	printf("%s algorithms: %zu\n", what, n);
@@ -41,7 +97,7 @@ static void print_algs(const char *what, const struct pfkey_alg_info *a, size_t 
 }
 
 /* Wait for our own REGISTER reply; other sockets' traffic is skipped. */
-static int read_reply(int fd, struct pfkey_register_reply *r)
+static int read_reply(int fd, struct pfk_msg *r)
 {
 	static uint8_t buf[65536];
 	struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -57,7 +113,7 @@ static int read_reply(int fd, struct pfkey_register_reply *r)
 			continue;
 		memcpy(&hdr, buf, sizeof(hdr));
 		if (hdr.sadb_msg_type == SADB_REGISTER && hdr.sadb_msg_pid == (uint32_t)getpid()) {
-			if (pfkey_parse_register(buf, (size_t)n, r, &err) == 0)
+			if (pfk_decode(buf, (size_t)n, r, &err) == 0)
 				return 0;
 			fprintf(stderr, "pfkey_probe: bad SADB_REGISTER reply: %s\n", err);
 			return -1;
@@ -81,7 +137,7 @@ int main(int argc, char **argv)
 		printf("pfkey_probe: socket(PF_KEY): %s\n", strerror(errno));
 		return 1;
 	}
-	struct pfkey_register_reply r;
+	struct pfk_msg r;
 	if (send_register(fd, satype, 1) < 0) {
 		printf("pfkey_probe: send SADB_REGISTER: %s\n", strerror(errno));
 		close(fd);

@@ -1706,38 +1706,43 @@ static void resolve_pools(struct builder *b, struct rcf_remote *rm)
 	}
 }
 
+/* One warning for a block whose name an earlier block of the same kind
+ * already has (lookups by name find the first, compat §1.6).  `outcome`
+ * is a format with one %s: where the first one is. */
+static void dup_name(struct builder *b, const void *self, const void *first, const char *kind,
+		     const char *name, const struct rc_loc *loc, const struct rc_loc *first_loc,
+		     const char *outcome)
+{
+	char w[256], tail[512];
+
+	if (first == self)
+		return;
+	snprintf(tail, sizeof(tail), outcome, where(first_loc, w, sizeof(w)));
+	WARN(b, loc, "%s '%s' is defined again here%s", kind, name, tail);
+}
+
 static void check_duplicate_names(struct builder *b)
 {
-	struct rcf_config *cfg = b->cfg;
-	char w[256];
+	const struct rcf_config *cfg = b->cfg;
+	static const char *const used = "; the first one (%s) is used";
+
 	for (size_t i = 0; i < cfg->nremotes; i++) {
-		const struct rcf_remote *first = rcf_remote_find(cfg, cfg->remotes[i]->name);
-		if (first != cfg->remotes[i])
-			WARN(b, &cfg->remotes[i]->loc,
-			     "remote '%s' is defined again here; the first one (%s) is used",
-			     first->name, where(&first->loc, w, sizeof(w)));
+		const struct rcf_remote *x = cfg->remotes[i], *f = rcf_remote_find(cfg, x->name);
+		dup_name(b, x, f, "remote", x->name, &x->loc, &f->loc, used);
 	}
 	for (size_t i = 0; i < cfg->nsas; i++) {
-		const struct rcf_sa *first = rcf_sa_find(cfg, cfg->sas[i]->name);
-		if (first != cfg->sas[i])
-			WARN(b, &cfg->sas[i]->loc,
-			     "sa '%s' is defined again here; the first one (%s) is used",
-			     first->name, where(&first->loc, w, sizeof(w)));
+		const struct rcf_sa *x = cfg->sas[i], *f = rcf_sa_find(cfg, x->name);
+		dup_name(b, x, f, "sa", x->name, &x->loc, &f->loc, used);
 	}
 	for (size_t i = 0; i < cfg->npools; i++) {
-		const struct rcf_pool *first = rcf_pool_find(cfg, cfg->pools[i]->name);
-		if (first != cfg->pools[i])
-			WARN(b, &cfg->pools[i]->loc,
-			     "addresspool '%s' is defined again here; the first one (%s) is used",
-			     first->name, where(&first->loc, w, sizeof(w)));
+		const struct rcf_pool *x = cfg->pools[i], *f = rcf_pool_find(cfg, x->name);
+		dup_name(b, x, f, "addresspool", x->name, &x->loc, &f->loc, used);
 	}
 	for (size_t i = 0; i < cfg->nselectors; i++) {
-		const struct rcf_selector *first = rcf_selector_find(cfg, cfg->selectors[i]->name);
-		if (first != cfg->selectors[i])
-			WARN(b, &cfg->selectors[i]->loc,
-			     "selector '%s' is defined again here (first at %s); both are kept, "
-			     "lookups by name find the first",
-			     first->name, where(&first->loc, w, sizeof(w)));
+		const struct rcf_selector *x = cfg->selectors[i],
+					  *f = rcf_selector_find(cfg, x->name);
+		dup_name(b, x, f, "selector", x->name, &x->loc, &f->loc,
+			 " (first at %s); both are kept, lookups by name find the first");
 	}
 }
 
